@@ -1,0 +1,143 @@
+import { getMetadataStorage, validateSync } from 'class-validator';
+import { ErrorCodes } from '../errors/codes.js';
+import { SwitchyardError } from '../errors/SwitchyardError.js';
+import { coerce, describeType } from './coerce.js';
+import { envPrefix, envVarName } from './configKeys.js';
+import { sectionName, secretKeys, type ConfigClass } from './configSection.js';
+
+export interface ConfigSources {
+  daemonName: string;
+  /** Usually `process.env`. */
+  env: Record<string, string | undefined>;
+  /** Parsed `.env` file; the environment wins over it. */
+  dotenv: Record<string, string>;
+  /** `section.key` → value from the command line (flags and `--set`); wins over everything. */
+  cli: Map<string, { value: string; flag: string }>;
+}
+
+/** The validated, frozen config sections of one daemon. */
+export class LoadedConfig {
+  constructor(readonly sections: ReadonlyMap<ConfigClass, object>) {}
+
+  get<T extends object>(section: ConfigClass<T>): T {
+    const value = this.sections.get(section);
+    if (value === undefined) throw new Error(`config section ${section.name} was not loaded`);
+    return value as T;
+  }
+
+  /** Every key and value, secrets replaced by "[redacted]", for the start-up log. */
+  describe(): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const [sectionClass, values] of this.sections) {
+      const secrets = secretKeys(sectionClass);
+      out[sectionName(sectionClass)] = Object.fromEntries(
+        Object.entries(values).map(([key, value]) => [key, secrets.has(key) ? '[redacted]' : value]),
+      );
+    }
+    return out;
+  }
+}
+
+/** Reads every section from its sources, coerces, validates, and reports every problem at once. */
+export function loadConfig(sectionClasses: Iterable<ConfigClass>, sources: ConfigSources): LoadedConfig {
+  const problems: string[] = [];
+  const known = new Set<string>();
+  const sections = new Map<ConfigClass, object>();
+  for (const sectionClass of new Set(sectionClasses)) {
+    const section = sectionName(sectionClass);
+    const secrets = secretKeys(sectionClass);
+    // A rejected secret is still a secret: never echo it into logs or error output.
+    const shown = (key: string, value: string): string => (secrets.has(key) ? '[redacted]' : value);
+    const instance = new sectionClass() as Record<string, unknown>;
+    for (const key of declaredKeys(sectionClass, instance)) {
+      known.add(`${section}.${key}`);
+      const found = findValue(sources, section, key);
+      if (found === undefined) continue;
+      const declaredType = typeOfKey(sectionClass, instance, key);
+      const value = coerce(found.text, declaredType);
+      if (value === undefined) {
+        problems.push(
+          `${section}.${key} = "${shown(key, found.text)}" from ${found.origin}: expected ${describeType(declaredType)}`,
+        );
+      } else {
+        instance[key] = value;
+      }
+    }
+    for (const error of validateSync(instance, { forbidUnknownValues: false })) {
+      const key = error.property;
+      const rules = Object.values(error.constraints ?? {}).join(', ');
+      problems.push(
+        `${section}.${key} = ${shown(key, JSON.stringify(error.value) ?? 'undefined')}: ${rules}; set ${envVarName(sources.daemonName, section, key)} or --set ${section}.${key}=<value>`,
+      );
+    }
+    sections.set(sectionClass, Object.freeze(instance));
+  }
+  problems.push(...unknownKeys(sources, known));
+  if (problems.length > 0) {
+    throw new SwitchyardError(ErrorCodes.CONFIG_INVALID, `invalid config: ${problems.join(' | ')}`);
+  }
+  return new LoadedConfig(sections);
+}
+
+/**
+ * The type a key's text is coerced to: the type of its default when it has one (metadata is not
+ * emitted for fields without a type annotation), else its `design:type`.
+ */
+function typeOfKey(sectionClass: ConfigClass, instance: Record<string, unknown>, key: string): unknown {
+  const fallback = instance[key];
+  if (Array.isArray(fallback)) return Array;
+  if (typeof fallback === 'number') return Number;
+  if (typeof fallback === 'boolean') return Boolean;
+  if (typeof fallback === 'string') return String;
+  return Reflect.getMetadata('design:type', sectionClass.prototype as object, key);
+}
+
+function declaredKeys(sectionClass: ConfigClass, instance: object): Set<string> {
+  const validated = getMetadataStorage()
+    .getTargetValidationMetadatas(sectionClass, '', true, false)
+    .map((metadata) => metadata.propertyName);
+  return new Set([...Object.keys(instance), ...validated]);
+}
+
+function findValue(
+  sources: ConfigSources,
+  section: string,
+  key: string,
+): { text: string; origin: string } | undefined {
+  const fromCli = sources.cli.get(`${section}.${key}`);
+  if (fromCli !== undefined) return { text: fromCli.value, origin: fromCli.flag };
+  const envName = envVarName(sources.daemonName, section, key);
+  const fromEnv = sources.env[envName];
+  if (fromEnv !== undefined) return { text: fromEnv, origin: `environment ${envName}` };
+  const fromDotenv = sources.dotenv[envName];
+  if (fromDotenv !== undefined) return { text: fromDotenv, origin: `.env ${envName}` };
+  return undefined;
+}
+
+/** A misspelt key must fail loudly rather than leave its default silently in force. */
+function unknownKeys(sources: ConfigSources, known: Set<string>): string[] {
+  const knownEnv = new Map<string, string>();
+  for (const dotted of known) {
+    const [section = '', key = ''] = dotted.split('.');
+    knownEnv.set(envVarName(sources.daemonName, section, key), dotted);
+  }
+  const prefix = envPrefix(sources.daemonName);
+  const problems: string[] = [];
+  for (const [origin, names] of [
+    ['environment', Object.keys(sources.env)],
+    ['.env', Object.keys(sources.dotenv)],
+  ] as const) {
+    for (const name of names) {
+      if (name.startsWith(prefix) && !knownEnv.has(name)) {
+        problems.push(
+          `${origin} ${name} is not a config key of this daemon (known: ${[...known].join(', ')})`,
+        );
+      }
+    }
+  }
+  for (const [dotted, { flag }] of sources.cli) {
+    if (!known.has(dotted))
+      problems.push(`${flag}: "${dotted}" is not a config key (known: ${[...known].join(', ')})`);
+  }
+  return problems;
+}

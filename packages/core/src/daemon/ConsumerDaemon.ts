@@ -1,0 +1,211 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { parse as parseDotenv } from 'dotenv';
+import type { ContainerModule, Newable } from 'inversify';
+import type { Logger } from 'pino';
+import type { ConfigClass } from '../config/configSection.js';
+import { ConsumerConfig } from '../config/ConsumerConfig.js';
+import { DaemonConfig } from '../config/DaemonConfig.js';
+import { loadConfig, type LoadedConfig } from '../config/loadConfig.js';
+import { bindHandlerRegistry, buildContainer } from '../graph/buildContainer.js';
+import { resolveOrExplain } from '../graph/resolveOrExplain.js';
+import type { HandlerTarget } from '../handlers/bindHandlers.js';
+import { HandlerRegistry } from '../handlers/HandlerRegistry.js';
+import { createLogger } from '../logging/createLogger.js';
+import { MemoryBroker } from '../memory/MemoryBroker.js';
+import { MemoryConfig } from '../memory/MemoryConfig.js';
+import { memoryTransportFactory } from '../memory/memoryTransportFactory.js';
+import type { SchemaClass } from '../messages/schema.js';
+import { MessagePipeline } from '../pipeline/MessagePipeline.js';
+import type { Middleware } from '../pipeline/Middleware.js';
+import { TOKENS } from '../graph/tokens.js';
+import type { DaemonPlugin } from '../plugins/DaemonPlugin.js';
+import type { LifecycleHook } from '../plugins/LifecycleHook.js';
+import type { Transport } from '../transport/Transport.js';
+import type { TransportFactory } from '../transport/TransportFactory.js';
+import { parseCli, type CliOptions } from './cli.js';
+import { ConsumerRunner } from './ConsumerRunner.js';
+import { DaemonStatus } from './DaemonStatus.js';
+import { feedLines, openReplay } from './feedLines.js';
+import { OutcomeCounter } from './OutcomeCounter.js';
+import { RunningDaemon } from './RunningDaemon.js';
+
+export interface StartOptions {
+  /** Command-line flags, without `node` and the script (default: none). */
+  argv?: readonly string[];
+  /** Default: `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Loaded after the daemon's own modules: `rebind` anything here (tests). */
+  modules?: readonly ContainerModule[];
+  /** Use this logger instead of building one from config. */
+  logger?: Logger;
+}
+
+/**
+ * Subclass it, name it, list its handlers, and call `main(process.argv)`:
+ *
+ *   class SimpleConsumerDaemon extends ConsumerDaemon {
+ *     readonly name = 'simple-consumer';
+ *     readonly handlers = [SimpleHandler];
+ *   }
+ *   await new SimpleConsumerDaemon().main(process.argv);
+ */
+export abstract class ConsumerDaemon {
+  /** Names the daemon in logs and the environment prefix (`SIMPLE_CONSUMER__…`). */
+  abstract readonly name: string;
+  readonly handlers: readonly HandlerTarget[] = [];
+  /** Schemas the daemon publishes but does not handle (handled ones are known from `@handles`). */
+  readonly schemas: readonly SchemaClass[] = [];
+  /** The daemon's own config sections. */
+  readonly configSections: readonly ConfigClass[] = [];
+  /** Bindings for collaborators (clients, caches, …). */
+  readonly modules: readonly ContainerModule[] = [];
+  /** Middleware classes, run in this order around each handler (see `buildPipeline`). */
+  readonly middleware: readonly Newable<Middleware>[] = [];
+  /** Transport packages; the first one the config selects wins, else the embedded in-memory bus. */
+  readonly transports: readonly TransportFactory[] = [];
+  /** Packages that add config, flags, middleware and lifecycle hooks (Sentry, health and metrics). */
+  readonly plugins: readonly DaemonPlugin[] = [];
+
+  /** Called once the daemon is consuming; override to start companions (e.g. a demo publisher). */
+  protected onReady(_daemon: RunningDaemon): void | Promise<void> {}
+
+  /** Builds the graph, validates everything, and starts consuming. Throws (clearly) if it cannot. */
+  async start(options: StartOptions = {}): Promise<RunningDaemon> {
+    const transports = [...this.transports, memoryTransportFactory];
+    const extensions: DaemonPlugin[] = [...transports, ...this.plugins];
+    const cli = parseCli(
+      this.name,
+      options.argv ?? [],
+      extensions.flatMap((extension) => extension.flags),
+    );
+    const config = this.#loadConfig(cli, extensions, options.env ?? process.env);
+    const replaying = cli.replay !== undefined || cli.stdin;
+    const transport = replaying
+      ? memoryTransportFactory
+      : transports.find((candidate) => candidate.isSelected(config))!;
+    const { logLevel, logFormat } = config.get(DaemonConfig);
+    const logger = options.logger ?? createLogger(this.name, logLevel, logFormat);
+    logger.debug({ config: config.describe() }, 'config loaded');
+    const container = buildContainer({
+      daemonName: this.name,
+      config,
+      logger,
+      handlers: this.handlers,
+      schemas: this.schemas,
+      middleware: this.middleware,
+      transport,
+      plugins: this.plugins,
+      modules: [...this.modules, ...(options.modules ?? [])],
+    });
+    bindHandlerRegistry(container, this.handlers);
+    const runner = resolveOrExplain(container, ConsumerRunner, this.name);
+    for (const handler of container.get(HandlerRegistry).all) {
+      logger.info(
+        { mediaType: handler.mediaType, handler: handler.name },
+        `handling ${handler.mediaType} with ${handler.name}`,
+      );
+    }
+    logger.info({ transport: transport.name, stages: container.get(MessagePipeline).names }, 'starting');
+    const running = new RunningDaemon(
+      this.name,
+      container,
+      cli,
+      logger,
+      container.get(OutcomeCounter),
+      container.get(DaemonStatus),
+      runner,
+    );
+    await startTransport(container.get<Transport>(TOKENS.Transport), transport.name);
+    // Hooks first (Sentry, health): the first message must already be reported and observed.
+    await running.startHooks(container.getAll<LifecycleHook>(TOKENS.LifecycleHook, { optional: true }));
+    runner.start();
+    if (cli.count !== undefined) void running.finished(cli.count).then(() => running.stop());
+    if (replaying) this.#replay(running, config, cli);
+    await this.onReady(running);
+    return running;
+  }
+
+  /**
+   * Runs until SIGTERM/SIGINT (or `--count`, or the end of `--replay`/`--stdin`), then prints the
+   * summary. Sets `process.exitCode`: 0 after a clean stop, 1 on a fatal error, 2 on bad usage.
+   */
+  async main(argv: readonly string[] = process.argv): Promise<void> {
+    let running: RunningDaemon;
+    try {
+      running = await this.start({ argv: argv.slice(2) });
+    } catch (error) {
+      process.exitCode = reportStartFailure(this.name, error);
+      return;
+    }
+    const stop = (signal: string): void => {
+      running.logger.info({ signal }, 'signal received: shutting down');
+      void running.stop();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    const interval = running.container.get(DaemonConfig).progressIntervalMs;
+    const progress =
+      interval > 0
+        ? setInterval(() => running.logger.info(running.counter.snapshot(), 'progress'), interval)
+        : undefined;
+    await running.stopped;
+    clearInterval(progress);
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    process.stdout.write(`${this.name} summary: ${running.counter.summaryLine()}\n`);
+    process.exitCode = 0;
+  }
+
+  #loadConfig(
+    cli: CliOptions,
+    extensions: readonly DaemonPlugin[],
+    env: Record<string, string | undefined>,
+  ): LoadedConfig {
+    const sections = [
+      DaemonConfig,
+      ConsumerConfig,
+      ...this.configSections,
+      ...extensions.flatMap((extension) => extension.configSections),
+    ];
+    const explicitEnvFile = cli.envFile !== '.env';
+    if (explicitEnvFile && !existsSync(cli.envFile))
+      throw new Error(`--env-file ${cli.envFile}: no such file`);
+    const dotenv = existsSync(cli.envFile) ? parseDotenv(readFileSync(cli.envFile)) : {};
+    return loadConfig(sections, { daemonName: this.name, env, dotenv, cli: cli.config });
+  }
+
+  #replay(running: RunningDaemon, config: LoadedConfig, cli: CliOptions): void {
+    const queue = running.container.get(MemoryBroker).queue(config.get(MemoryConfig).queue || this.name);
+    const input = openReplay(cli.replay) ?? process.stdin;
+    const maxQueued = config.get(ConsumerConfig).concurrency * 4;
+    void feedLines(input, queue, maxQueued)
+      .then(async (count) => {
+        running.logger.info({ count }, 'input ended; stopping once every message has its outcome');
+        while (queue.size > 0 && !running.status.draining)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+      })
+      .catch((error: unknown) => running.logger.fatal({ err: error }, 'cannot read the input'))
+      .finally(() => void running.stop());
+  }
+}
+
+/** One clear line on stderr; the exit code says whether it was usage (2) or anything else (1). */
+function reportStartFailure(name: string, error: unknown): number {
+  if (error instanceof CommanderError)
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${name}: cannot start: ${message}\n`);
+  return 1;
+}
+
+/** The transport's own start-up check, with its name in the error when it fails. */
+async function startTransport(transport: Transport, name: string): Promise<void> {
+  try {
+    await transport.start?.();
+  } catch (error) {
+    await transport.close().catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`the ${name} transport could not start: ${message}`, { cause: error });
+  }
+}

@@ -1,0 +1,76 @@
+import { OUTCOME_KINDS, type Outcome, type OutcomeKind } from '../outcomes/Outcome.js';
+
+/** One recorded outcome, for listeners (test helpers, progress). */
+export interface RecordedOutcome {
+  readonly messageId: string;
+  readonly mediaType?: string;
+  readonly outcome: Outcome;
+}
+
+/** Final outcomes: the message is done with (acked or dead-lettered), not coming back. */
+export const FINAL_OUTCOMES: ReadonlySet<OutcomeKind> = new Set([
+  'succeeded',
+  'skipped',
+  'ignored',
+  'expired',
+  'dead-lettered',
+]);
+
+/** Counts outcomes for the summary line, `--count` and tests. */
+export class OutcomeCounter {
+  readonly #counts = new Map<OutcomeKind, number>(OUTCOME_KINDS.map((kind) => [kind, 0]));
+  readonly #listeners = new Set<(recorded: RecordedOutcome) => void>();
+  readonly #batchListeners = new Set<(size: number) => void>();
+  #received = 0;
+  readonly #startedAt = performance.now();
+
+  countReceived(count: number): void {
+    this.#received += count;
+    for (const listener of this.#batchListeners) listener(count);
+  }
+
+  /** Calls `listener` with the size of each received batch; returns the unsubscribe function. */
+  onBatch(listener: (size: number) => void): () => void {
+    this.#batchListeners.add(listener);
+    return () => this.#batchListeners.delete(listener);
+  }
+
+  record(recorded: RecordedOutcome): void {
+    const { kind } = recorded.outcome;
+    this.#counts.set(kind, (this.#counts.get(kind) ?? 0) + 1);
+    for (const listener of this.#listeners) listener(recorded);
+  }
+
+  /** Calls `listener` after each recorded outcome; returns the unsubscribe function. */
+  onRecord(listener: (recorded: RecordedOutcome) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  get(kind: OutcomeKind): number {
+    return this.#counts.get(kind) ?? 0;
+  }
+
+  get received(): number {
+    return this.#received;
+  }
+
+  get finished(): number {
+    let total = 0;
+    for (const kind of FINAL_OUTCOMES) total += this.get(kind);
+    return total;
+  }
+
+  snapshot(): Record<OutcomeKind | 'received', number> {
+    return { received: this.#received, ...(Object.fromEntries(this.#counts) as Record<OutcomeKind, number>) };
+  }
+
+  /** `received=… succeeded=… … dead-lettered=… in 1.2s (830 msgs/s)` */
+  summaryLine(): string {
+    const seconds = (performance.now() - this.#startedAt) / 1000;
+    const counts = Object.entries(this.snapshot())
+      .map(([kind, count]) => `${kind}=${count}`)
+      .join(' ');
+    return `${counts} in ${seconds.toFixed(2)}s (${Math.round(this.finished / Math.max(seconds, 0.001))} msgs/s)`;
+  }
+}

@@ -1,0 +1,94 @@
+import type { Container } from 'inversify';
+import type { Logger } from 'pino';
+import type { LifecycleHook } from '../plugins/LifecycleHook.js';
+import { TOKENS } from '../graph/tokens.js';
+import { Producer } from '../producer/Producer.js';
+import type { TransportProducer } from '../transport/Transport.js';
+import type { CliOptions } from './cli.js';
+import type { ConsumerRunner } from './ConsumerRunner.js';
+import type { DaemonStatus } from './DaemonStatus.js';
+import type { OutcomeCounter } from './OutcomeCounter.js';
+
+/** A started daemon: its graph, counters and status, and the way to stop it. */
+export class RunningDaemon {
+  readonly stopped: Promise<void>;
+  #resolveStopped!: () => void;
+  #stopping: Promise<void> | undefined;
+  #hooks: readonly LifecycleHook[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly container: Container,
+    readonly options: CliOptions,
+    readonly logger: Logger,
+    readonly counter: OutcomeCounter,
+    readonly status: DaemonStatus,
+    private readonly runner: ConsumerRunner,
+  ) {
+    this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
+  }
+
+  /** The daemon's producer, for publishing from outside a handler (immediately, not deferred). */
+  get producer(): Producer {
+    return this.container.get(Producer);
+  }
+
+  /** Graceful and single-flight: drain, release, close, stop the hooks; resolves when done. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.runner
+      .stop()
+      .then(() => this.#closeProducer())
+      .then(() => this.#stopHooks())
+      .finally(() => this.#resolveStopped());
+    return this.#stopping;
+  }
+
+  /** Starts each hook in order; if one fails, stops the daemon and what had started, then throws. */
+  async startHooks(hooks: readonly LifecycleHook[]): Promise<void> {
+    for (const hook of hooks) {
+      try {
+        await hook.start(this.container);
+      } catch (error) {
+        await this.stop();
+        throw new Error(
+          `${hook.name} could not start: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      this.#hooks = [...this.#hooks, hook];
+    }
+  }
+
+  // After the runner: deferred messages of drained handlers have been sent by then.
+  async #closeProducer(): Promise<void> {
+    try {
+      await this.container.get<TransportProducer>(TOKENS.TransportProducer).close();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not close the producer');
+    }
+  }
+
+  async #stopHooks(): Promise<void> {
+    for (const hook of [...this.#hooks].reverse()) {
+      try {
+        await hook.stop();
+      } catch (error) {
+        this.logger.warn({ err: error, hook: hook.name }, 'lifecycle hook failed to stop');
+      }
+    }
+  }
+
+  /** Resolves once `count` messages have reached a final outcome. */
+  finished(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.counter.finished >= count) return resolve();
+      const unsubscribe = this.counter.onRecord(() => {
+        if (this.counter.finished < count) return;
+        unsubscribe();
+        resolve();
+      });
+    });
+  }
+}

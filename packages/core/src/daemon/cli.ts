@@ -1,0 +1,91 @@
+import { Command, Option } from 'commander';
+import type { CliFlag } from '../plugins/DaemonPlugin.js';
+
+/** Flags every daemon has that set a config key. */
+export const CORE_FLAGS: readonly CliFlag[] = [
+  { flags: '--concurrency <n>', description: 'messages handled at once', configKey: 'consumer.concurrency' },
+];
+
+export interface CliOptions {
+  debug: boolean;
+  testing: boolean;
+  /** Stop after this many messages reach a final outcome. */
+  count?: number;
+  replay?: string;
+  stdin: boolean;
+  envFile: string;
+  /** `section.key` → value and the flag that set it. */
+  config: Map<string, { value: string; flag: string }>;
+}
+
+/** Parses the command line with commander; `--help` prints every flag, transport flags included. */
+export function parseCli(daemonName: string, argv: readonly string[], flags: readonly CliFlag[]): CliOptions {
+  const program = new Command(daemonName)
+    .description(`${daemonName}: a switchyard consumer daemon`)
+    .exitOverride()
+    .option('--debug', 'log at debug level', false)
+    .option('--testing', 'testing mode: report nothing to external services', false)
+    .option(
+      '--count <n>',
+      'stop after N messages reach a final outcome, print the summary, exit 0',
+      positiveInteger,
+    )
+    .option('--replay <file>', 'consume recorded messages from a file (one JSON message per line), then exit')
+    .option('--stdin', 'consume messages from standard input (one JSON message per line), then exit', false)
+    .option('--env-file <path>', 'read config from this .env file if it exists', '.env')
+    .option('--set <section.key=value>', 'set any config key (repeatable)', collect, [] as string[]);
+  for (const flag of [...CORE_FLAGS, ...flags]) {
+    const description = `${flag.description} (config ${flag.configKey}${flag.repeatable === true ? ', repeatable' : ''})`;
+    if (flag.repeatable === true) program.option(flag.flags, description, collect, [] as string[]);
+    else program.option(flag.flags, description);
+    for (const alias of flag.aliases ?? [])
+      program.addOption(new Option(alias, `alias of ${flag.flags}`).hideHelp());
+  }
+  program.parse(argv, { from: 'user' });
+  const parsed = program.opts<Record<string, unknown>>();
+  const config = new Map<string, { value: string; flag: string }>();
+  for (const assignment of parsed.set as string[]) {
+    const equals = assignment.indexOf('=');
+    if (equals <= 0) throw new Error(`--set ${assignment}: expected section.key=value`);
+    config.set(assignment.slice(0, equals), {
+      value: assignment.slice(equals + 1),
+      flag: `--set ${assignment}`,
+    });
+  }
+  for (const flag of [...CORE_FLAGS, ...flags]) {
+    for (const spelling of [flag.flags, ...(flag.aliases ?? [])]) {
+      const given = parsed[optionKey(spelling)] as string | boolean | string[] | undefined;
+      const value = Array.isArray(given) ? (given.length > 0 ? given.join(',') : undefined) : given;
+      if (value !== undefined)
+        config.set(flag.configKey, { value: String(value), flag: spelling.split(' ')[0] ?? spelling });
+    }
+  }
+  if (parsed.debug === true) config.set('daemon.logLevel', { value: 'debug', flag: '--debug' });
+  if (parsed.testing === true) config.set('daemon.testing', { value: 'true', flag: '--testing' });
+  return {
+    debug: parsed.debug === true,
+    testing: parsed.testing === true,
+    count: parsed.count as number | undefined,
+    replay: parsed.replay as string | undefined,
+    stdin: parsed.stdin === true,
+    envFile: parsed.envFile as string,
+    config,
+  };
+}
+
+/** `--queue-url <url>` → `queueUrl`, as commander names it. */
+function optionKey(flags: string): string {
+  const long = flags.split(' ')[0]!.replace(/^--/, '');
+  return long.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--count: expected a whole number >= 1, got "${text}"`);
+  return value;
+}

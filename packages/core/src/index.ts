@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+
+export { SwitchyardError } from './errors/SwitchyardError.js';
+export { ErrorCodes, type ErrorCode } from './errors/codes.js';
+
+export { configSection, secret, type ConfigClass } from './config/configSection.js';
+export { loadConfig, LoadedConfig, type ConfigSources } from './config/loadConfig.js';
+export { envVarName } from './config/configKeys.js';
+export { ConsumerConfig } from './config/ConsumerConfig.js';
+export { DaemonConfig } from './config/DaemonConfig.js';
+
+export { schema, schemaMediaType, type SchemaClass } from './messages/schema.js';
+export { SchemaRegistry } from './messages/SchemaRegistry.js';
+export { MessageCodec, type WireMessage } from './messages/MessageCodec.js';
+export { matchesMediaType, normalizeMediaType } from './messages/mediaType.js';
+export { parseUntrustedJson, type JsonLimits } from './messages/safeJson.js';
+
+export { handles, handlesMetadata, type HandledType } from './handlers/handles.js';
+export { HandlerRegistry, type BoundHandler } from './handlers/HandlerRegistry.js';
+export type { HandlerContext, HandlerFunction, MessageHandler } from './handlers/HandlerContext.js';
+export type { HandlerTarget } from './handlers/bindHandlers.js';
+
+export {
+  OUTCOME_KINDS,
+  actionFor,
+  type Outcome,
+  type OutcomeKind,
+  type TransportAction,
+} from './outcomes/Outcome.js';
+export { Nack, RejectMessage, SkipMessage } from './outcomes/signals.js';
+export { fullJitterDelaySeconds, type BackoffPolicy } from './outcomes/backoff.js';
+
+export { MessageContext } from './pipeline/MessageContext.js';
+export { MessagePipeline } from './pipeline/MessagePipeline.js';
+export type { Middleware } from './pipeline/Middleware.js';
+export { MEDIA_TYPE_ATTRIBUTES } from './pipeline/stages/DecodeStage.js';
+
+export type {
+  ConsumerLag,
+  DeadLetterDetails,
+  OutgoingMessage,
+  Transport,
+  TransportMessage,
+  TransportProducer,
+} from './transport/Transport.js';
+export type { TransportFactory } from './transport/TransportFactory.js';
+export type { CliFlag, DaemonPlugin } from './plugins/DaemonPlugin.js';
+export type { LifecycleHook } from './plugins/LifecycleHook.js';
+
+export { Producer, TTL_KEY, type OutgoingAttributeSource, type ProduceOptions } from './producer/Producer.js';
+export { DeferredProducer, type DeferredPublisher } from './producer/DeferredProducer.js';
+
+export { MemoryBroker } from './memory/MemoryBroker.js';
+export { MemoryQueue, type MemoryQueueOptions, type MemoryDelivery } from './memory/MemoryQueue.js';
+export { MemoryTransport, DEAD_LETTER_ATTRIBUTES } from './memory/MemoryTransport.js';
+export { MemoryProducer } from './memory/MemoryProducer.js';
+export { MemoryConfig } from './memory/MemoryConfig.js';
+export { memoryTransportFactory } from './memory/memoryTransportFactory.js';
+
+export { ConsumerDaemon, type StartOptions } from './daemon/ConsumerDaemon.js';
+export { RunningDaemon } from './daemon/RunningDaemon.js';
+export { ConsumerRunner } from './daemon/ConsumerRunner.js';
+export { DaemonStatus } from './daemon/DaemonStatus.js';
+export { OutcomeCounter, FINAL_OUTCOMES, type RecordedOutcome } from './daemon/OutcomeCounter.js';
+export type { CliOptions } from './daemon/cli.js';
+
+export { TOKENS } from './graph/tokens.js';
+export { createLogger, type LogFormat } from './logging/createLogger.js';
+
+export {
+  injectable,
+  inject,
+  multiInject,
+  optional,
+  ContainerModule,
+  Container,
+  type Newable,
+} from 'inversify';

@@ -1,0 +1,49 @@
+import type { ConsumerConfig } from '../config/ConsumerConfig.js';
+import type { HandlerRegistry } from '../handlers/HandlerRegistry.js';
+import type { MessageCodec } from '../messages/MessageCodec.js';
+import type { Producer } from '../producer/Producer.js';
+import { MessagePipeline } from './MessagePipeline.js';
+import type { Middleware } from './Middleware.js';
+import { CheckTtlStage } from './stages/CheckTtlStage.js';
+import { ClassifyErrorsStage } from './stages/ClassifyErrorsStage.js';
+import { DecodeStage } from './stages/DecodeStage.js';
+import { DispatchStage } from './stages/DispatchStage.js';
+import { InvokeHandlerStage } from './stages/InvokeHandlerStage.js';
+import { LogOutcomeStage } from './stages/LogOutcomeStage.js';
+import { ValidateStage } from './stages/ValidateStage.js';
+
+export interface PipelineParts {
+  config: ConsumerConfig;
+  codec: MessageCodec;
+  handlers: HandlerRegistry;
+  producer: Producer;
+  middleware: readonly Middleware[];
+}
+
+/**
+ * The order every message goes through:
+ *
+ *   log-outcome → classify-errors → [user middleware…] → classify-errors → decode → check-ttl
+ *     → dispatch → validate → invoke-handler
+ *
+ * User middleware sees the decoded media type, the handler and the final outcome (with its error)
+ * after `next()`. The outer classify-errors turns a throwing middleware into a retry.
+ */
+export function buildPipeline(parts: PipelineParts): MessagePipeline {
+  const { config } = parts;
+  const classify = new ClassifyErrorsStage(config.maxAttempts, {
+    baseSeconds: config.backoffBaseSeconds,
+    maxSeconds: config.backoffMaxSeconds,
+  });
+  return new MessagePipeline([
+    new LogOutcomeStage(),
+    classify,
+    ...parts.middleware,
+    classify,
+    new DecodeStage({ maxBytes: config.maxBodyBytes, maxDepth: config.maxDepth }, config.opaqueDataKeys),
+    new CheckTtlStage(),
+    new DispatchStage(parts.handlers, config.unhandled),
+    new ValidateStage(parts.codec),
+    new InvokeHandlerStage(parts.producer, config.handlerTimeoutMs),
+  ]);
+}

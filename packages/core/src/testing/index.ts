@@ -1,0 +1,3 @@
+export { TestDaemon, type DeadLetter } from './TestDaemon.js';
+export { RecordingProducer } from './RecordingProducer.js';
+export { switchyardMatchers, type SwitchyardAssertions } from './matchers.js';

@@ -1,0 +1,87 @@
+/**
+ * The one contract between core and a transport (in-memory, SQS, Kafka). Core decodes, validates,
+ * dispatches and decides; a transport only moves messages and knows nothing of handlers.
+ */
+
+/** A message as received: raw body plus what the transport knows about it. */
+export interface TransportMessage {
+  /** Unique per delivery source: SQS MessageId, `topic/partition/offset`, in-memory id. */
+  readonly id: string;
+  /** Raw body; `null` for a Kafka tombstone. */
+  readonly body: string | Uint8Array | null;
+  /** Message attributes or headers; may carry `media_type` (or `mediaType`, `content-type`). */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Delivery attempt, starting at 1 (SQS ApproximateReceiveCount, in-memory receive count). */
+  readonly attempt: number;
+  /** Queue or topic name. */
+  readonly source: string;
+  /** Messages with the same key are handled one after another, in receive order (FIFO group, Kafka key). */
+  readonly orderingKey?: string;
+  /** The message's own key as the sender set it (Kafka key, FIFO group id), to keep it when forwarding. */
+  readonly key?: string;
+  /**
+   * Set when the transport already knows the message is unusable (a body whose MD5 does not match,
+   * a corrupt SNS envelope): core dead-letters it with this reason, counted like any other.
+   */
+  readonly rejection?: string;
+  /** When the broker accepted the message (epoch milliseconds), for the message-age metric. */
+  readonly sentAt?: number;
+}
+
+/** How far a consumer is behind, per partition (Kafka), as of the last fetch. */
+export interface ConsumerLag {
+  readonly source: string;
+  readonly partition: number;
+  readonly messages: number;
+}
+
+export interface DeadLetterDetails {
+  readonly reason: string;
+  readonly attempts: number;
+}
+
+export interface Transport {
+  /** `memory`, `sqs`, `kafka`: used in logs, metrics and Sentry tags. */
+  readonly name: string;
+  /**
+   * If set, a message is leased for this many seconds when received (SQS visibility timeout) and the
+   * daemon extends the lease while its handler runs.
+   */
+  readonly leaseSeconds?: number;
+  /**
+   * Optional start-up check and connection (the queue or topics exist, credentials work). The daemon
+   * awaits it before consuming; a failure stops the start with the transport's message.
+   */
+  start?(): Promise<void>;
+  /** Up to `max` messages; may wait (long poll) until some arrive or `signal` aborts. */
+  receive(max: number, signal: AbortSignal): Promise<TransportMessage[]>;
+  /** The message is done: delete it / mark its offset finished. */
+  ack(message: TransportMessage): Promise<void>;
+  /** Redeliver after `delaySeconds` (0 = now). Also used on shutdown to release unstarted messages. */
+  nack(message: TransportMessage, delaySeconds: number): Promise<void>;
+  /** Keep the lease for `seconds` more. */
+  extend(message: TransportMessage, seconds: number): Promise<void>;
+  /** Move the message to the dead-letter destination with its reason, then remove the original. */
+  deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<void>;
+  /** Flush pending acks and release connections. */
+  close(): Promise<void>;
+  /** Optional: messages not yet consumed, per partition, for the lag metric. */
+  lag?(): readonly ConsumerLag[];
+}
+
+/** A message to publish, already encoded. */
+export interface OutgoingMessage {
+  readonly mediaType: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Kafka key / FIFO group id. */
+  readonly key?: string;
+  /** Queue or topic; when absent the producer's media-type routing decides. */
+  readonly destination?: string;
+}
+
+export interface TransportProducer {
+  /** Publishes and resolves with the transport's message id once the server has confirmed it. */
+  send(message: OutgoingMessage): Promise<string>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseCli } from '../src/daemon/cli.js';
+import type { CliFlag } from '../src/plugins/DaemonPlugin.js';
+
+const sqsFlags: CliFlag[] = [
+  {
+    flags: '--queue-url <url>',
+    description: 'SQS queue to consume',
+    configKey: 'sqs.queueUrl',
+    aliases: ['--sqs-queue-url <url>'],
+  },
+  {
+    flags: '--from-beginning',
+    description: 'read the topic from its start',
+    configKey: 'kafka.fromBeginning',
+  },
+];
+
+const parse = (...argv: string[]) => parseCli('simple-consumer', argv, sqsFlags);
+
+// commander prints its own usage errors; keep the test output clean.
+beforeEach(() => {
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('parseCli defaults', () => {
+  it('sets nothing when there are no arguments', () => {
+    expect(parse()).toEqual({
+      debug: false,
+      testing: false,
+      count: undefined,
+      replay: undefined,
+      stdin: false,
+      envFile: '.env',
+      config: new Map(),
+    });
+  });
+});
+
+describe('parseCli flags that set config keys', () => {
+  it('--concurrency sets consumer.concurrency', () => {
+    expect(parse('--concurrency', '8').config.get('consumer.concurrency')).toEqual({
+      value: '8',
+      flag: '--concurrency',
+    });
+  });
+
+  it('a transport flag sets its config key', () => {
+    expect(parse('--queue-url', 'https://sqs/q').config.get('sqs.queueUrl')).toEqual({
+      value: 'https://sqs/q',
+      flag: '--queue-url',
+    });
+  });
+
+  it('an alias sets the same key, naming the alias as the flag', () => {
+    expect(parse('--sqs-queue-url', 'https://sqs/q').config.get('sqs.queueUrl')).toEqual({
+      value: 'https://sqs/q',
+      flag: '--sqs-queue-url',
+    });
+  });
+
+  it('a boolean flag sets its key to "true"', () => {
+    expect(parse('--from-beginning').config.get('kafka.fromBeginning')).toEqual({
+      value: 'true',
+      flag: '--from-beginning',
+    });
+  });
+
+  it('flags that are not given set nothing', () => {
+    expect([...parse('--concurrency', '2').config.keys()]).toEqual(['consumer.concurrency']);
+  });
+
+  it('--debug sets daemon.logLevel=debug', () => {
+    const options = parse('--debug');
+    expect(options.debug).toBe(true);
+    expect(options.config.get('daemon.logLevel')).toEqual({ value: 'debug', flag: '--debug' });
+  });
+
+  it('--testing sets daemon.testing=true', () => {
+    const options = parse('--testing');
+    expect(options.testing).toBe(true);
+    expect(options.config.get('daemon.testing')).toEqual({ value: 'true', flag: '--testing' });
+  });
+});
+
+describe('parseCli --set', () => {
+  it('sets section.key to the value, remembering the flag', () => {
+    expect(parse('--set', 'consumer.maxAttempts=3').config.get('consumer.maxAttempts')).toEqual({
+      value: '3',
+      flag: '--set consumer.maxAttempts=3',
+    });
+  });
+
+  it('is repeatable', () => {
+    const { config } = parse('--set', 'consumer.maxAttempts=3', '--set', 'daemon.logFormat=json');
+    expect(config.get('consumer.maxAttempts')?.value).toBe('3');
+    expect(config.get('daemon.logFormat')?.value).toBe('json');
+  });
+
+  it('the last --set of a key wins', () => {
+    expect(
+      parse('--set', 'consumer.maxAttempts=3', '--set', 'consumer.maxAttempts=4').config.get(
+        'consumer.maxAttempts',
+      )?.value,
+    ).toBe('4');
+  });
+
+  it('keeps everything after the first = as the value', () => {
+    expect(parse('--set', 'sqs.queueUrl=https://q?a=1&b=2').config.get('sqs.queueUrl')?.value).toBe(
+      'https://q?a=1&b=2',
+    );
+  });
+
+  it('allows an empty value', () => {
+    expect(parse('--set', 'memory.queue=').config.get('memory.queue')?.value).toBe('');
+  });
+
+  it.each(['consumer.maxAttempts', '=3'])('refuses %j', (assignment) => {
+    expect(() => parse('--set', assignment)).toThrow(/expected section\.key=value/);
+  });
+});
+
+describe('parseCli --count', () => {
+  it('takes a whole number >= 1', () => {
+    expect(parse('--count', '5').count).toBe(5);
+    expect(parse('--count', '1').count).toBe(1);
+  });
+
+  it.each(['0', '-2', '1.5', 'ten', ''])('refuses %j', (text) => {
+    expect(() => parse('--count', text)).toThrow(/--count/);
+  });
+});
+
+describe('parseCli other options', () => {
+  it('reads --replay, --stdin and --env-file', () => {
+    expect(parse('--replay', 'messages.jsonl', '--stdin', '--env-file', 'prod.env')).toMatchObject({
+      replay: 'messages.jsonl',
+      stdin: true,
+      envFile: 'prod.env',
+    });
+  });
+
+  it('refuses an unknown flag', () => {
+    expect(() => parse('--concurency', '8')).toThrow(/unknown option/);
+  });
+
+  it('refuses a flag without its value', () => {
+    expect(() => parse('--concurrency')).toThrow(/argument missing/);
+  });
+});
+
+describe('parseCli: repeatable flags', () => {
+  const topic: CliFlag = {
+    flags: '--topic <name>',
+    description: 'topic',
+    configKey: 'kafka.topics',
+    repeatable: true,
+  };
+
+  it('joins every occurrence, comma-separated, into one config value', () => {
+    const options = parseCli('d', ['--topic', 'a', '--topic', 'b'], [topic]);
+    expect(options.config.get('kafka.topics')).toEqual({ value: 'a,b', flag: '--topic' });
+  });
+
+  it('sets nothing when the flag is absent', () => {
+    expect(parseCli('d', [], [topic]).config.has('kafka.topics')).toBe(false);
+  });
+});

@@ -1,0 +1,166 @@
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** What the session reports to the transport; everything runs on the event loop, one at a time. */
+export interface SessionListener {
+  onBatch(payload: EachBatchPayload): void;
+  /** A rebalance started: stop dispatching and commit now, while the old generation still counts. */
+  onRebalancing(): void;
+  /** The group assigned these partitions; `memberChanged` means every earlier state is void. */
+  onAssigned(assigned: readonly TopicPartition[], memberChanged: boolean): void;
+  /** The consumer crashed or is being restarted: every partition is lost. */
+  onLost(): void;
+}
+
+export interface SessionOptions {
+  readonly topics: readonly string[];
+  readonly fromBeginning: boolean;
+  readonly consumer: ConsumerConfig;
+  readonly stallTimeoutMs: number;
+}
+
+/**
+ * The kafkajs consumer's life: run with manual commits, follow rebalances through its events,
+ * restart it (with backoff) after a crash kafkajs does not recover from, or when it stalls without
+ * fetching — a known kafkajs failure mode. `failure` is set while it is down, for readiness.
+ */
+export class ConsumerSession {
+  #consumer: Consumer | undefined;
+  #memberId: string | undefined;
+  #assigned: TopicPartition[] = [];
+  #lastActivity = Date.now();
+  #watchdog: NodeJS.Timeout | undefined;
+  #restarts = 0;
+  #stopping = false;
+  failure: string | undefined = 'not connected yet';
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: SessionOptions,
+    private readonly listener: SessionListener,
+    private readonly logger: Logger,
+  ) {}
+
+  get assigned(): readonly TopicPartition[] {
+    return this.#assigned;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer(this.options.consumer);
+    this.#consumer = consumer;
+    const { events } = consumer;
+    consumer.on(events.FETCH_START, () => this.#touch());
+    consumer.on(events.HEARTBEAT, () => this.#touch());
+    consumer.on(events.REBALANCING, () => this.listener.onRebalancing());
+    consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      const memberChanged = this.#memberId !== undefined && this.#memberId !== payload.memberId;
+      this.#memberId = payload.memberId;
+      this.#assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => ({ topic, partition })),
+      );
+      // kafkajs keeps pause state across rebalances: start every assignment unpaused.
+      this.resume(this.#assigned);
+      this.failure = undefined;
+      this.listener.onAssigned(this.#assigned, memberChanged);
+    });
+    consumer.on(events.CRASH, ({ payload }) => {
+      this.logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
+      this.#lose(`consumer crashed: ${payload.error.message}`);
+      if (!payload.restart) this.#scheduleRestart();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload) => {
+        this.#touch();
+        if (this.#stopping || !payload.isRunning() || payload.isStale()) return;
+        this.listener.onBatch(payload);
+        // Moves only the fetch position (auto-commit is off); commits come from the offset trackers.
+        payload.resolveOffset(payload.batch.lastOffset());
+      },
+    });
+    this.#touch();
+    this.#watchdog ??= setInterval(() => this.#checkStall(), Math.max(1000, this.options.stallTimeoutMs / 4));
+    this.#watchdog.unref();
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#consumer?.pause(group(partitions));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#consumer?.resume(group(partitions));
+  }
+
+  async commit(entries: ReadonlyArray<TopicPartition & { offset: number }>): Promise<void> {
+    const consumer = this.#consumer;
+    if (consumer === undefined || entries.length === 0) return;
+    await consumer.commitOffsets(entries.map((entry) => ({ ...entry, offset: String(entry.offset) })));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#watchdog);
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    await consumer?.disconnect();
+  }
+
+  #touch(): void {
+    this.#lastActivity = Date.now();
+  }
+
+  #lose(reason: string): void {
+    this.failure = reason;
+    this.#assigned = [];
+    this.#memberId = undefined;
+    this.listener.onLost();
+  }
+
+  #checkStall(): void {
+    if (this.#stopping || Date.now() - this.#lastActivity < this.options.stallTimeoutMs) return;
+    this.logger.error(
+      { stalledMs: Date.now() - this.#lastActivity },
+      'kafka consumer stalled; restarting it',
+    );
+    this.#touch();
+    this.#lose('consumer stalled');
+    this.#scheduleRestart();
+  }
+
+  #scheduleRestart(): void {
+    if (this.#stopping) return;
+    const delayMs = Math.min(30_000, 500 * 2 ** Math.min(this.#restarts++, 6));
+    const old = this.#consumer;
+    this.#consumer = undefined;
+    setTimeout(() => {
+      void (async () => {
+        await old?.disconnect().catch(() => undefined);
+        if (this.#stopping) return;
+        try {
+          await this.start();
+          this.#restarts = 0;
+          this.logger.info('kafka consumer restarted');
+        } catch (error) {
+          this.logger.error({ err: error }, 'kafka consumer restart failed; trying again');
+          this.#scheduleRestart();
+        }
+      })();
+    }, delayMs);
+  }
+}
+
+function group(partitions: readonly TopicPartition[]): Array<{ topic: string; partitions: number[] }> {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions)
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+  return [...byTopic].map(([topic, list]) => ({ topic, partitions: list }));
+}

@@ -1,0 +1,56 @@
+import { secret, configSection } from '@switchyard/core';
+import { IsArray, IsBoolean, IsIn, IsInt, IsString, Min } from 'class-validator';
+
+export type KafkaMode = 'keyed' | 'in-order' | 'unordered';
+export const KAFKA_MODES: readonly KafkaMode[] = ['keyed', 'in-order', 'unordered'];
+
+/**
+ * The Kafka transport. Selected when `brokers` is set. Env: `<DAEMON>__KAFKA__<KEY>`
+ * (e.g. `SIMPLE_CONSUMER__KAFKA__BROKERS`); flags `--kafka-brokers`, `--topic`, `--group-id`,
+ * `--mode`, `--from-beginning`.
+ */
+@configSection('kafka')
+export class KafkaConfig {
+  /** Comma-separated `host:port` list; empty leaves Kafka unselected. */
+  @IsString() brokers = '';
+  /** Topics to consume (all must exist at start). */
+  @IsArray() @IsString({ each: true }) topics: string[] = [];
+  /** Consumer group; empty means `<daemon name>.consumer`. Must match `groupNamePattern`. */
+  @IsString() groupId = '';
+  /** The `service.group` naming convention a group id must follow (a regular expression). */
+  @IsString() groupNamePattern = '^[a-z0-9][a-z0-9_-]*\\.[a-z0-9][a-z0-9_.-]*$';
+  /** keyed (default): per-key order; in-order: per-partition order; unordered: no order. */
+  @IsIn(KAFKA_MODES) mode: KafkaMode = 'keyed';
+  /** A new group starts at the earliest offset instead of the latest. */
+  @IsBoolean() fromBeginning = false;
+  /** Dead-letter topic; empty means `<source topic>.dlt`. Created at start if missing. */
+  @IsString() deadLetterTopic = '';
+  /** Topic the producer writes to when no route matches; empty means the first consumed topic. */
+  @IsString() produceTopic = '';
+  /** Producer routes, `media/type=topic` pairs (comma-separated in the environment). */
+  @IsArray() @IsString({ each: true }) topicRoutes: string[] = [];
+  /** Client id sent to the brokers; empty means the daemon's name. */
+  @IsString() clientId = '';
+  /** Messages fetched but not yet handled, per daemon; partitions pause at this bound. */
+  @IsInt() @Min(1) maxBuffered = 1000;
+  /** Largest fetch per partition, in bytes. */
+  @IsInt() @Min(1024) maxBytesPerPartition = 1_048_576;
+  /** How often finished offsets are committed, in milliseconds (also on revoke and stop). */
+  @IsInt() @Min(10) commitIntervalMs = 500;
+  @IsInt() @Min(1000) sessionTimeoutMs = 30_000;
+  @IsInt() @Min(100) heartbeatIntervalMs = 3000;
+  /** How long an idle fetch waits; keeps heartbeats flowing while partitions are paused. */
+  @IsInt() @Min(10) maxWaitTimeMs = 500;
+  /** No fetch activity for this long while running means the consumer is stalled: it is restarted. */
+  @IsInt() @Min(1000) stallTimeoutMs = 60_000;
+  /** TLS to the brokers. */
+  @IsBoolean() ssl = false;
+  /** PEM file with the CA that signed the brokers' certificates (empty: the system's CAs). */
+  @IsString() sslCaFile = '';
+  @IsBoolean() sslRejectUnauthorized = true;
+  /** '' (none), `plain`, `scram-sha-256` or `scram-sha-512`. */
+  @IsIn(['', 'plain', 'scram-sha-256', 'scram-sha-512'])
+  saslMechanism: '' | 'plain' | 'scram-sha-256' | 'scram-sha-512' = '';
+  @IsString() saslUsername = '';
+  @secret() @IsString() saslPassword = '';
+}

@@ -1,0 +1,11 @@
+export { KafkaConfig, KAFKA_MODES, type KafkaMode } from './KafkaConfig.js';
+export { kafkaTransportFactory, KAFKA_CLIENT } from './kafkaTransportFactory.js';
+export { KafkaTransport, type KafkaTransportOptions } from './KafkaTransport.js';
+export { KafkaProducer, MEDIA_TYPE_HEADER, type ProducerRouting } from './KafkaProducer.js';
+export { KafkaProduceError } from './KafkaProduceError.js';
+export { KAFKA_DEAD_LETTER_HEADERS } from './deadLetterHeaders.js';
+export { OffsetTracker } from './OffsetTracker.js';
+export { DeliveryQueue } from './DeliveryQueue.js';
+export { orderingKeyFor } from './toDelivery.js';
+export { createKafkaClient } from './kafkaClient.js';
+export type { KafkaDelivery } from './KafkaDelivery.js';

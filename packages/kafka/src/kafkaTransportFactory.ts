@@ -1,0 +1,110 @@
+import { ContainerModule, TOKENS, type LoadedConfig, type TransportFactory } from '@switchyard/core';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { ConsumerSession } from './ConsumerSession.js';
+import { createKafkaClient } from './kafkaClient.js';
+import { KafkaConfig } from './KafkaConfig.js';
+import { KafkaProducer } from './KafkaProducer.js';
+import { KafkaTransport } from './KafkaTransport.js';
+import { checkTopics, resolveGroupId } from './preflight.js';
+
+/** The daemon's one kafkajs client (bound so tests can reach it). */
+export const KAFKA_CLIENT = Symbol.for('switchyard.kafka.Client');
+
+/** Kafka: selected when `kafka.brokers` is set; binds the transport, the producer and a start-up hook. */
+export const kafkaTransportFactory: TransportFactory = {
+  name: 'kafka',
+  configSections: [KafkaConfig],
+  flags: [
+    {
+      flags: '--kafka-brokers <list>',
+      description: 'Kafka brokers, host:port,…',
+      configKey: 'kafka.brokers',
+    },
+    {
+      flags: '--topic <topic>',
+      description: 'topic to consume',
+      configKey: 'kafka.topics',
+      repeatable: true,
+    },
+    { flags: '--group-id <id>', description: 'consumer group (service.group)', configKey: 'kafka.groupId' },
+    { flags: '--mode <mode>', description: 'keyed | in-order | unordered', configKey: 'kafka.mode' },
+    {
+      flags: '--from-beginning',
+      description: 'a new group starts at the earliest offset',
+      configKey: 'kafka.fromBeginning',
+    },
+  ],
+  isSelected: (config: LoadedConfig) => config.get(KafkaConfig).brokers !== '',
+  module: (config: LoadedConfig) =>
+    new ContainerModule(({ bind }) => {
+      const settings = config.get(KafkaConfig);
+      const deadLetterTopicFor = (topic: string): string => settings.deadLetterTopic || `${topic}.dlt`;
+      bind(KAFKA_CLIENT).toDynamicValue((context) =>
+        createKafkaClient(
+          settings,
+          settings.clientId || context.get<string>(TOKENS.DaemonName),
+          context.get<Logger>(TOKENS.Logger),
+        ),
+      );
+      bind(KafkaProducer).toDynamicValue(
+        (context) =>
+          new KafkaProducer(context.get<Kafka>(KAFKA_CLIENT), {
+            defaultTopic: settings.produceTopic || settings.topics[0] || '',
+            routes: parseRoutes(settings.topicRoutes),
+          }),
+      );
+      bind(TOKENS.TransportProducer).toService(KafkaProducer);
+      bind(KafkaTransport).toDynamicValue((context) => {
+        const kafka = context.get<Kafka>(KAFKA_CLIENT);
+        const logger = context.get<Logger>(TOKENS.Logger).child({ transport: 'kafka' });
+        const groupId = resolveGroupId(
+          settings.groupId,
+          settings.groupNamePattern,
+          context.get(TOKENS.DaemonName),
+        );
+        return new KafkaTransport(
+          (listener) =>
+            new ConsumerSession(
+              kafka,
+              {
+                topics: settings.topics,
+                fromBeginning: settings.fromBeginning,
+                stallTimeoutMs: settings.stallTimeoutMs,
+                consumer: {
+                  groupId,
+                  sessionTimeout: settings.sessionTimeoutMs,
+                  heartbeatInterval: settings.heartbeatIntervalMs,
+                  maxWaitTimeInMs: settings.maxWaitTimeMs,
+                  maxBytesPerPartition: settings.maxBytesPerPartition,
+                  retry: { retries: 8 },
+                },
+              },
+              listener,
+              logger,
+            ),
+          context.get(KafkaProducer),
+          {
+            mode: settings.mode,
+            maxBuffered: settings.maxBuffered,
+            commitIntervalMs: settings.commitIntervalMs,
+            deadLetterTopicFor,
+            preflight: () => checkTopics(kafka, settings.topics, deadLetterTopicFor),
+          },
+          logger,
+        );
+      });
+      // Core awaits the transport's start() (topic and group checks) and closes the producer at stop.
+      bind(TOKENS.Transport).toService(KafkaTransport);
+    }),
+};
+
+function parseRoutes(pairs: readonly string[]): Record<string, string> {
+  const routes: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.lastIndexOf('=');
+    if (equals <= 0) throw new Error(`kafka.topicRoutes: "${pair}" is not media/type=topic`);
+    routes[pair.slice(0, equals).trim()] = pair.slice(equals + 1).trim();
+  }
+  return routes;
+}

@@ -1,0 +1,54 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMode } from './KafkaConfig.js';
+import { parseOffset, partitionId, type KafkaDelivery } from './KafkaDelivery.js';
+
+/** A fetched record as a `TransportMessage`: headers as attributes, the mode's ordering key. */
+export function toDelivery(
+  topic: string,
+  partition: number,
+  record: KafkaMessage,
+  epoch: number,
+  mode: KafkaMode,
+): KafkaDelivery {
+  const offset = parseOffset(record.offset);
+  const key = record.key === null ? null : record.key.toString('utf8');
+  return {
+    id: `${topic}/${partition}/${offset}`,
+    body: record.value,
+    attributes: headersToAttributes(record.headers),
+    attempt: 1,
+    source: topic,
+    sentAt: Number(record.timestamp),
+    orderingKey: orderingKeyFor(mode, topic, partition, key),
+    topic,
+    partition,
+    offset,
+    epoch,
+    ...(key === null ? {} : { key }),
+    rawKey: record.key,
+  };
+}
+
+/**
+ * in-order: one partition, one lane. keyed: one lane per key (records without a key share the
+ * partition's null-key lane, so they stay in order). unordered: no lane at all.
+ */
+export function orderingKeyFor(
+  mode: KafkaMode,
+  topic: string,
+  partition: number,
+  key: string | null,
+): string | undefined {
+  if (mode === 'unordered') return undefined;
+  if (mode === 'in-order') return partitionId(topic, partition);
+  return `${partitionId(topic, partition)}/${key === null ? '\u0000null' : `k:${key}`}`;
+}
+
+function headersToAttributes(headers: KafkaMessage['headers']): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) attributes[name] = first.toString();
+  }
+  return attributes;
+}

@@ -1,0 +1,10 @@
+export { healthPlugin } from './healthPlugin.js';
+export { HealthConfig } from './health/HealthConfig.js';
+export { HealthServer } from './health/HealthServer.js';
+export { HEALTH_CHECK, type HealthCheck, type HealthCheckResult } from './health/HealthCheck.js';
+export { liveness, readiness, type ProbeResult } from './health/probes.js';
+export { DaemonMetrics } from './metrics/DaemonMetrics.js';
+export { MetricsMiddleware } from './metrics/MetricsMiddleware.js';
+export { tracingPlugin } from './tracing/tracingPlugin.js';
+export { TracingMiddleware } from './tracing/TracingMiddleware.js';
+export { TraceContextAttributes } from './tracing/TraceContextAttributes.js';

@@ -1,0 +1,84 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DaemonStatus, OutcomeCounter, Transport } from '@switchyard/core';
+
+/**
+ * The daemon's Prometheus metrics, in one registry of its own (not prom-client's global one, so
+ * two daemons in a process or a test never share counters). Units: seconds, counts.
+ */
+export class DaemonMetrics {
+  readonly registry = new Registry();
+  readonly messages = new Counter({
+    name: 'switchyard_messages_total',
+    help: 'Messages by final or retry outcome and media type ("unknown" for media types without a handler)',
+    labelNames: ['outcome', 'media_type'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: 'switchyard_dead_letters_total',
+    help: 'Messages dead-lettered, by media type',
+    labelNames: ['media_type'] as const,
+    registers: [this.registry],
+  });
+  readonly handlingSeconds = new Histogram({
+    name: 'switchyard_handling_duration_seconds',
+    help: 'Time from receipt to outcome (decode, validate, handler, deferred publishing), by media type and outcome',
+    labelNames: ['media_type', 'outcome'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+    registers: [this.registry],
+  });
+  readonly messageAgeSeconds = new Histogram({
+    name: 'switchyard_message_age_seconds',
+    help: 'Time from the broker accepting a message (SQS SentTimestamp, Kafka timestamp) to its receipt here',
+    buckets: [0.01, 0.1, 0.5, 1, 5, 30, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'switchyard_receive_batch_size',
+    help: 'Messages per non-empty receive',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 500],
+    registers: [this.registry],
+  });
+
+  constructor(status: DaemonStatus, counter: OutcomeCounter, transport?: Transport) {
+    new Gauge({
+      name: 'switchyard_messages_in_flight',
+      help: 'Messages received and not yet done (running or waiting behind their ordering key)',
+      registers: [this.registry],
+      collect() {
+        this.set(status.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_ready',
+      help: '1 while connected to the transport and not draining',
+      registers: [this.registry],
+      collect() {
+        this.set(status.ready ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_consecutive_poll_failures',
+      help: 'Receive failures since the last successful receive',
+      registers: [this.registry],
+      collect() {
+        this.set(status.consecutivePollFailures);
+      },
+    });
+    if (transport?.lag !== undefined) {
+      const lagOf = transport.lag.bind(transport);
+      new Gauge({
+        name: 'switchyard_consumer_lag_messages',
+        help: 'Messages not yet consumed per partition (end offset at the last fetch minus the commit position)',
+        labelNames: ['source', 'partition'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset(); // partitions that were revoked must disappear
+          for (const lag of lagOf())
+            this.set({ source: lag.source, partition: String(lag.partition) }, lag.messages);
+        },
+      });
+    }
+    counter.onBatch((size) => this.batchSize.observe(size));
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,15 @@
+export { sentryPlugin } from './sentryPlugin.js';
+export { SentryConfig } from './SentryConfig.js';
+export { SENTRY_BEFORE_SEND, SENTRY_OPTIONS } from './tokens.js';
+export { SentryMiddleware } from './SentryMiddleware.js';
+export { SentryLifecycle } from './SentryLifecycle.js';
+export { SentryState } from './SentryState.js';
+export { messageTags, messageUser, MESSAGE_TAGS, type TagMapping } from './messageTags.js';
+export { shouldReport } from './reportPolicy.js';
+export { sentryConfigProblems } from './checkSentryConfig.js';
+export { strictBeforeSend, type SentryBeforeSend } from './scrub/strictBeforeSend.js';
+export { scrubEvent } from './scrub/scrubEvent.js';
+export { scrubTree, type ScrubMode } from './scrub/scrubTree.js';
+export { safeMinimum, REDUCED_MESSAGE } from './scrub/safeMinimum.js';
+export { redactSecrets, isCardNumber, REDACTED } from './scrub/secretValues.js';
+export { isIdentifierKey, isSensitiveKey } from './scrub/sensitiveKeys.js';

@@ -1,0 +1,107 @@
+import {
+  GetQueueUrlCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
+import { SqsError, SqsErrorCodes } from './errors.js';
+import { attributesOf, checkSize, chunks, fifoFields, publishFailed } from './outgoing.js';
+
+/**
+ * Sends straight to SQS queues: `destination`, else the queue mapped to the media type, else the
+ * default. A destination may be a queue URL or a queue name (a routing-slip stop), resolved once.
+ */
+export class SqsProducer implements TransportProducer {
+  readonly #urlsByName = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrls: Readonly<Record<string, string>>,
+    private readonly defaultQueueUrl: string,
+  ) {}
+
+  async queueFor(message: OutgoingMessage): Promise<string> {
+    const queue = message.destination ?? this.queueUrls[message.mediaType] ?? this.defaultQueueUrl;
+    if (queue === '')
+      throw new SqsError(
+        SqsErrorCodes.NO_DESTINATION,
+        `no SQS queue for ${message.mediaType}: set sqs.queueUrls, sqs.producerQueueUrl or sqs.queueUrl`,
+      );
+    return queue.includes('://') ? queue : this.#urlOf(queue);
+  }
+
+  #urlOf(name: string): Promise<string> {
+    let url = this.#urlsByName.get(name);
+    if (url === undefined) {
+      url = this.client.send(new GetQueueUrlCommand({ QueueName: name })).then(
+        (response) => response.QueueUrl ?? '',
+        (error: unknown) => {
+          this.#urlsByName.delete(name); // not cached: the queue may be created later
+          throw new SqsError(SqsErrorCodes.QUEUE_NOT_FOUND, `no SQS queue named "${name}"`, { cause: error });
+        },
+      );
+      this.#urlsByName.set(name, url);
+    }
+    return url;
+  }
+
+  async send(message: OutgoingMessage): Promise<string> {
+    const queue = await this.queueFor(message);
+    checkSize(message);
+    try {
+      const response = await this.client.send(
+        new SendMessageCommand({
+          QueueUrl: queue,
+          MessageBody: message.body,
+          MessageAttributes: attributesOf(message),
+          ...fifoFields(queue, message),
+        }),
+      );
+      return response.MessageId ?? '';
+    } catch (error) {
+      throw publishFailed(message, queue, error);
+    }
+  }
+
+  /** Sends in SendMessageBatch calls of 10 per queue; resolves with the ids in input order. */
+  async sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
+    const ids: string[] = new Array<string>(messages.length).fill('');
+    const byQueue = new Map<string, number[]>();
+    for (const [index, message] of messages.entries()) {
+      checkSize(message);
+      const queue = await this.queueFor(message);
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), index]);
+    }
+    for (const [queue, indexes] of byQueue) {
+      for (const chunk of chunks(indexes, 10)) {
+        const response = await this.client
+          .send(
+            new SendMessageBatchCommand({
+              QueueUrl: queue,
+              Entries: chunk.map((index) => ({
+                Id: String(index),
+                MessageBody: messages[index]!.body,
+                MessageAttributes: attributesOf(messages[index]!),
+                ...fifoFields(queue, messages[index]!),
+              })),
+            }),
+          )
+          .catch((error: unknown) => {
+            throw publishFailed(messages[chunk[0]!]!, queue, error);
+          });
+        const failure = response.Failed?.[0];
+        if (failure !== undefined)
+          throw publishFailed(
+            messages[Number(failure.Id)]!,
+            queue,
+            new Error(`${failure.Code}: ${failure.Message}`),
+          );
+        for (const entry of response.Successful ?? []) ids[Number(entry.Id)] = entry.MessageId ?? '';
+      }
+    }
+    return ids;
+  }
+
+  async close(): Promise<void> {}
+}

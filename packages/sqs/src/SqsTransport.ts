@@ -1,0 +1,167 @@
+import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  SwitchyardError,
+  type DeadLetterDetails,
+  type Transport,
+  type TransportMessage,
+} from '@switchyard/core';
+import type { Logger } from 'pino';
+import { DeadLetterSender } from './DeadLetterSender.js';
+import { SqsErrorCodes } from './errors.js';
+import { readQueueInfo, type QueueInfo } from './queueInfo.js';
+import type { ReceiptBatcher } from './ReceiptBatcher.js';
+import { deleteBatcher, visibilityBatcher, type VisibilityChange } from './sqsBatchers.js';
+import type { SqsConfig } from './SqsConfig.js';
+import { SqsPoller } from './SqsPoller.js';
+import { isRejected, toTransportMessage, type SqsMessage } from './toTransportMessage.js';
+
+// SQS caps a visibility timeout (and so a retry delay) at 12 hours.
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+/**
+ * Consumes one SQS queue. Long polls through `SqsPoller`, deletes and visibility changes go out in
+ * batches, and dead-lettering copies to the framework dead-letter queue (or the queue's redrive
+ * target) before deleting. The queue is checked at start (a missing queue stops the start with its
+ * URL); if it disappears later, receive fails naming it, and the daemon reports and retries.
+ */
+export class SqsTransport implements Transport {
+  readonly name = 'sqs';
+  #info: QueueInfo | undefined;
+  #starting: Promise<QueueInfo> | undefined;
+  #poller: SqsPoller | undefined;
+  #deadLetters: DeadLetterSender | undefined;
+  readonly #deletes: ReceiptBatcher<string>;
+  readonly #visibility: ReceiptBatcher<VisibilityChange>;
+
+  constructor(
+    private readonly client: SQSClient,
+    private readonly config: SqsConfig,
+    private readonly logger: Logger,
+  ) {
+    this.#deletes = deleteBatcher(client, config.queueUrl, config.ackFlushMs);
+    this.#visibility = visibilityBatcher(client, config.queueUrl, config.ackFlushMs);
+  }
+
+  /** Start-up check: the queue exists and its settings are read; a missing queue stops the start. */
+  async start(): Promise<void> {
+    try {
+      await this.#start();
+    } catch (error) {
+      if (SwitchyardError.isCode(error, SqsErrorCodes.QUEUE_NOT_FOUND)) throw error;
+      // Unreachable or throttled is transient: the poll loop retries with backoff and reports it.
+      this.logger.warn({ err: error }, 'SQS not reachable at start; will keep trying');
+    }
+  }
+
+  /** The visibility timeout messages are received with; known once started. */
+  get leaseSeconds(): number | undefined {
+    return this.#info?.visibilityTimeoutSeconds;
+  }
+
+  async receive(max: number, signal: AbortSignal): Promise<TransportMessage[]> {
+    const poller = await this.#start();
+    const received = await poller.take(max, signal);
+    const messages: TransportMessage[] = [];
+    for (const raw of received) {
+      const converted = toTransportMessage(raw, this.config.queueUrl, this.config.verifyMd5);
+      // A message the transport knows is unusable still goes to core, which dead-letters it with
+      // the reason and counts it like any other outcome.
+      messages.push(
+        isRejected(converted) ? { ...converted.message, rejection: converted.reason } : converted,
+      );
+    }
+    return messages;
+  }
+
+  /**
+   * Queued for the next DeleteMessageBatch; resolves at once so the daemon's slot is free while the
+   * batch fills. `close` flushes. A delete that still fails after its retries is logged, and the
+   * message comes back after its visibility timeout: a duplicate, never a loss.
+   */
+  async ack(message: TransportMessage): Promise<void> {
+    this.#deletes
+      .submit(sqs(message).receiptHandle)
+      .catch((error: unknown) => this.#lateFailure(message, 'delete', error));
+  }
+
+  /** Queued for the next ChangeMessageVisibilityBatch, like `ack`; if it fails the lease simply runs out. */
+  async nack(message: TransportMessage, delaySeconds: number): Promise<void> {
+    const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(delaySeconds)));
+    this.#visibility
+      .submit({ receipt: sqs(message).receiptHandle, seconds })
+      .catch((error: unknown) => this.#lateFailure(message, 'change the visibility of', error));
+  }
+
+  #lateFailure(message: TransportMessage, action: string, error: unknown): void {
+    this.logger.warn(
+      { err: error, messageId: message.id },
+      `could not ${action} the message; it will be delivered again after its visibility timeout`,
+    );
+  }
+
+  async extend(message: TransportMessage, seconds: number): Promise<void> {
+    // Not batched: a heartbeat is rare and must not wait behind a flush timer.
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.config.queueUrl,
+        ReceiptHandle: sqs(message).receiptHandle,
+        VisibilityTimeout: Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(seconds)),
+      }),
+    );
+  }
+
+  async deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<void> {
+    const target = this.#deadLetters;
+    if (target === undefined) {
+      // Nothing is deleted without a copy: keep it on the queue, out of the way, and say so.
+      this.logger.error(
+        { messageId: message.id, reason: details.reason },
+        'no dead-letter queue (sqs.deadLetterQueueUrl or a redrive policy); the message stays on the queue',
+      );
+      return this.nack(message, MAX_VISIBILITY_SECONDS);
+    }
+    await target.send(sqs(message), details);
+    await this.ack(message);
+  }
+
+  async close(): Promise<void> {
+    const unstarted = (await this.#poller?.drain()) ?? [];
+    const releases = unstarted.map((raw) =>
+      this.#visibility.submit({ receipt: raw.ReceiptHandle ?? '', seconds: 0 }),
+    );
+    await Promise.all([this.#deletes.flush(), this.#visibility.flush()]);
+    await Promise.allSettled(releases);
+    // Idle keep-alive sockets must not hold the process open after the summary.
+    this.client.destroy();
+  }
+
+  async #start(): Promise<SqsPoller> {
+    if (this.#poller !== undefined) return this.#poller;
+    // A failed check is retried on the next receive (the daemon backs off between them).
+    this.#starting ??= readQueueInfo(this.client, this.config.queueUrl).finally(() => {
+      this.#starting = undefined;
+    });
+    const info = await this.#starting;
+    if (this.#poller !== undefined) return this.#poller;
+    const visibility = this.config.visibilityTimeoutSeconds || info.visibilityTimeoutSeconds;
+    this.#info = { ...info, visibilityTimeoutSeconds: visibility };
+    const deadLetterUrl = this.config.deadLetterQueueUrl || info.redriveQueueUrl;
+    if (deadLetterUrl !== undefined)
+      this.#deadLetters = new DeadLetterSender(this.client, deadLetterUrl, this.config.queueUrl);
+    this.logger.info(
+      { queueUrl: this.config.queueUrl, visibility, fifo: info.fifo, deadLetterQueueUrl: deadLetterUrl },
+      'consuming SQS queue',
+    );
+    this.#poller = new SqsPoller(this.client, {
+      queueUrl: this.config.queueUrl,
+      waitTimeSeconds: this.config.waitTimeSeconds,
+      visibilityTimeoutSeconds: visibility,
+      pollers: this.config.pollers,
+    });
+    return this.#poller;
+  }
+}
+
+function sqs(message: TransportMessage): SqsMessage {
+  return message as SqsMessage;
+}

@@ -1,0 +1,12 @@
+export { sqsTransportFactory, producerKind } from './sqsTransportFactory.js';
+export { SqsConfig } from './SqsConfig.js';
+export { SqsTransport } from './SqsTransport.js';
+export { SnsProducer } from './SnsProducer.js';
+export { SqsProducer } from './SqsProducer.js';
+export { produceBatch, type BatchItem } from './produceBatch.js';
+export { SqsError, SqsErrorCodes, type SqsErrorCode } from './errors.js';
+export { unwrapSnsEnvelope, type UnwrappedBody } from './snsEnvelope.js';
+export { md5Hex, bodyMatchesMd5 } from './md5.js';
+export { ReceiptBatcher, type BatchFailure, type BatchSend } from './ReceiptBatcher.js';
+export { toTransportMessage, type SqsMessage } from './toTransportMessage.js';
+export { MAX_MESSAGE_BYTES } from './outgoing.js';

@@ -1,0 +1,63 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ContainerModule, TOKENS, type LoadedConfig, type TransportFactory } from '@switchyard/core';
+import type { Logger } from 'pino';
+import { createSnsClient, createSqsClient } from './clients.js';
+import { SnsProducer } from './SnsProducer.js';
+import { SqsConfig } from './SqsConfig.js';
+import { SqsProducer } from './SqsProducer.js';
+import { SqsTransport } from './SqsTransport.js';
+
+/** Which producer `produce` uses: `auto` means SNS once a topic is configured, else SQS. */
+export function producerKind(config: SqsConfig): 'sns' | 'sqs' {
+  if (config.producer !== 'auto') return config.producer;
+  return config.topicArn !== '' || Object.keys(config.topicArns).length > 0 ? 'sns' : 'sqs';
+}
+
+/**
+ * SQS consumer with SNS or SQS producer. List it in the daemon: `readonly transports =
+ * [sqsTransportFactory]`; it is used when `sqs.queueUrl` is set (`--queue-url`). The SDK clients
+ * are bound as `SQSClient` and `SNSClient`, so a test can rebind them.
+ */
+export const sqsTransportFactory: TransportFactory = {
+  name: 'sqs',
+  configSections: [SqsConfig],
+  flags: [
+    {
+      flags: '--queue-url <url>',
+      description: 'SQS queue to consume',
+      configKey: 'sqs.queueUrl',
+      aliases: ['--sqs-queue-url <url>'],
+    },
+    {
+      flags: '--endpoint-url <url>',
+      description: 'SQS/SNS endpoint of a compatible server (ElasticMQ, fauxqs); default AWS',
+      configKey: 'sqs.endpointUrl',
+    },
+    { flags: '--region <region>', description: 'AWS region', configKey: 'sqs.region' },
+  ],
+  isSelected: (config: LoadedConfig) => config.get(SqsConfig).queueUrl !== '',
+  module: (config: LoadedConfig) =>
+    new ContainerModule(({ bind }) => {
+      const settings = config.get(SqsConfig);
+      bind(SQSClient).toDynamicValue(() => createSqsClient(settings));
+      bind(SNSClient).toDynamicValue(() => createSnsClient(settings));
+      bind(TOKENS.Transport).toDynamicValue(
+        (context) =>
+          new SqsTransport(
+            context.get(SQSClient),
+            settings,
+            context.get<Logger>(TOKENS.Logger).child({ transport: 'sqs' }),
+          ),
+      );
+      bind(TOKENS.TransportProducer).toDynamicValue((context) =>
+        producerKind(settings) === 'sns'
+          ? new SnsProducer(context.get(SNSClient), settings.topicArns, settings.topicArn)
+          : new SqsProducer(
+              context.get(SQSClient),
+              settings.queueUrls,
+              settings.producerQueueUrl || settings.queueUrl,
+            ),
+      );
+    }),
+};

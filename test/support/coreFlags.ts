@@ -1,0 +1,11 @@
+/** The flags every switchyard daemon has; `--help` and the README must both list them. */
+export const CORE_FLAGS = [
+  '--debug',
+  '--testing',
+  '--concurrency',
+  '--count',
+  '--replay',
+  '--stdin',
+  '--set',
+  '--env-file',
+];
