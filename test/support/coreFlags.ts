@@ -3,6 +3,7 @@ export const CORE_FLAGS = [
   '--debug',
   '--testing',
   '--concurrency',
+  '--transport',
   '--count',
   '--replay',
   '--stdin',

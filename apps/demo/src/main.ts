@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { InMemoryContactCache, RedisContactCache, type ContactCache } from './collaborators.js';
-import type { DemoBus } from './busFlags.js';
-import { DemoPipeline, type StopSummary } from './pipeline.js';
+import { parsePlacements, type BusKind, type DemoBuses } from './busFlags.js';
+import { DemoPipeline, STOP_NAMES, type StopSummary } from './pipeline.js';
 import { push } from './pusher.js';
 import { startStatusServer } from './statusServer.js';
 
@@ -21,6 +21,12 @@ const options = new Command('demo')
   .option('--kafka-brokers <list>', 'run every stop on Kafka (a topic and a consumer group per stop)')
   .option('--sqs', 'run every stop on SQS (a queue per stop; credentials from the AWS default chain)', false)
   .option('--endpoint-url <url>', 'with --sqs: an SQS-compatible server such as ElasticMQ')
+  .option(
+    '--stop-bus <stop=bus>',
+    'run one stop on another bus (memory, kafka, sqs) than the rest; repeatable: one pipeline, mixed buses',
+    (entry: string, all: string[]) => [...all, entry],
+    [] as string[],
+  )
   .option('--redis-url <url>', 'look contacts up in Redis (seeded with the demo data) instead of a map')
   .option('--redis-prefix <prefix>', 'key prefix of the contact entries in Redis', 'switchyard-demo:contact:')
   .option('--no-seed-cache', 'use the contacts already in Redis instead of loading the demo data')
@@ -35,6 +41,7 @@ const options = new Command('demo')
     kafkaBrokers?: string;
     sqs: boolean;
     endpointUrl?: string;
+    stopBus: string[];
     redisUrl?: string;
     redisPrefix: string;
     seedCache: boolean;
@@ -42,9 +49,10 @@ const options = new Command('demo')
   }>();
 
 const level = options.debug ? 'debug' : 'warn';
+const buses = usageChecked(() => busesOf(options));
 const pipeline = await DemoPipeline.start(
   ['--set', `daemon.logLevel=${level}`, '--set', 'memory.waitMs=50'],
-  busOf(options),
+  buses,
   await contactCacheFor(options),
 );
 const stopPushing = new AbortController();
@@ -116,8 +124,30 @@ async function contactCacheFor(settings: {
   return cache;
 }
 
-function busOf(settings: { kafkaBrokers?: string; sqs: boolean; endpointUrl?: string }): DemoBus {
-  if (settings.kafkaBrokers !== undefined) return { kind: 'kafka', brokers: settings.kafkaBrokers };
-  if (settings.sqs) return { kind: 'sqs', endpointUrl: settings.endpointUrl };
-  return { kind: 'memory' };
+function busesOf(settings: {
+  kafkaBrokers?: string;
+  sqs: boolean;
+  endpointUrl?: string;
+  stopBus: string[];
+}): DemoBuses {
+  const fallback: BusKind = settings.kafkaBrokers !== undefined ? 'kafka' : settings.sqs ? 'sqs' : 'memory';
+  const buses = {
+    default: fallback,
+    placed: parsePlacements(settings.stopBus, STOP_NAMES),
+    kafkaBrokers: settings.kafkaBrokers,
+    sqsEndpointUrl: settings.endpointUrl,
+  };
+  if (buses.kafkaBrokers === undefined && [...buses.placed.values()].includes('kafka'))
+    throw new Error('--stop-bus …=kafka needs --kafka-brokers');
+  return buses;
+}
+
+/** A usage error is one line on stderr and exit code 2, like the daemons' own. */
+function usageChecked<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
 }

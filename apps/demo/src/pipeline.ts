@@ -6,10 +6,11 @@ import { sqsTransportFactory } from '@switchyard/sqs';
 import { routingDaemon, stopMetadata, StopStats } from '@switchyard/routing';
 import { ContactCache, InMemoryContactCache, WhitelistFile } from './collaborators.js';
 import { writeWhitelistFile } from './demoData.js';
-import { flagsPerStop, type DemoBus } from './busFlags.js';
+import { flagsPerStop, MEMORY_ONLY, type DemoBuses } from './busFlags.js';
 import { BusDriverStop, ContactPointStop, LogStop, WhitelistStop } from './stops.js';
 
 export const STOPS = [BusDriverStop, ContactPointStop, WhitelistStop, LogStop];
+export const STOP_NAMES = STOPS.map((stopClass) => stopMetadata(stopClass).name);
 
 export interface StopSummary {
   stop: string;
@@ -28,10 +29,13 @@ export class DemoPipeline {
     private readonly cache: ContactCache,
   ) {}
 
-  /** On the embedded bus by default; on Kafka or SQS each stop consumes the topic or queue named after it. */
+  /**
+   * On the embedded bus by default; on Kafka or SQS each stop consumes the topic or queue named after
+   * it; with placements, stops on different buses forward to each other across them.
+   */
   static async start(
     argv: readonly string[],
-    bus: DemoBus = { kind: 'memory' },
+    buses: DemoBuses = MEMORY_ONLY,
     cache: ContactCache = new InMemoryContactCache(),
   ): Promise<DemoPipeline> {
     const broker = new MemoryBroker({ visibilityTimeoutSeconds: 30 });
@@ -41,8 +45,8 @@ export class DemoPipeline {
       bind(WhitelistFile).toConstantValue(whitelist);
       bind(ContactCache).toConstantValue(cache);
     });
-    const names = STOPS.map((stopClass) => stopMetadata(stopClass).name);
-    const busFlags = await flagsPerStop(bus, names);
+    const names = STOP_NAMES;
+    const busFlags = await flagsPerStop(buses, names);
     const transports = [kafkaTransportFactory, sqsTransportFactory];
     const daemons = await Promise.all(
       STOPS.map((stopClass, index) => {

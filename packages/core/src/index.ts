@@ -43,7 +43,7 @@ export type {
   TransportMessage,
   TransportProducer,
 } from './transport/Transport.js';
-export type { TransportFactory } from './transport/TransportFactory.js';
+export { transportProducerToken, type TransportFactory } from './transport/TransportFactory.js';
 export type { CliFlag, DaemonPlugin } from './plugins/DaemonPlugin.js';
 export type { LifecycleHook } from './plugins/LifecycleHook.js';
 
@@ -58,6 +58,7 @@ export { MemoryConfig } from './memory/MemoryConfig.js';
 export { memoryTransportFactory } from './memory/memoryTransportFactory.js';
 
 export { ConsumerDaemon, type StartOptions } from './daemon/ConsumerDaemon.js';
+export { DestinationRouter } from './producer/DestinationRouter.js';
 export { RunningDaemon } from './daemon/RunningDaemon.js';
 export { ConsumerRunner } from './daemon/ConsumerRunner.js';
 export { DaemonStatus } from './daemon/DaemonStatus.js';
@@ -74,5 +75,6 @@ export {
   optional,
   ContainerModule,
   Container,
+  type ContainerModuleLoadOptions,
   type Newable,
 } from 'inversify';

@@ -1,4 +1,11 @@
-import { ContainerModule, TOKENS, type LoadedConfig, type TransportFactory } from '@switchyard/core';
+import {
+  ContainerModule,
+  TOKENS,
+  transportProducerToken,
+  type ContainerModuleLoadOptions,
+  type LoadedConfig,
+  type TransportFactory,
+} from '@switchyard/core';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ConsumerSession } from './ConsumerSession.js';
@@ -36,24 +43,20 @@ export const kafkaTransportFactory: TransportFactory = {
     },
   ],
   isSelected: (config: LoadedConfig) => config.get(KafkaConfig).brokers !== '',
+  // A daemon consuming elsewhere publishes here (`kafka:topic`) when it has brokers.
+  producerModule: (config: LoadedConfig) =>
+    config.get(KafkaConfig).brokers === ''
+      ? undefined
+      : new ContainerModule((options) => {
+          bindProducer(options, config.get(KafkaConfig));
+          options.bind(transportProducerToken('kafka')).toService(KafkaProducer);
+        }),
   module: (config: LoadedConfig) =>
-    new ContainerModule(({ bind }) => {
+    new ContainerModule((options) => {
+      const { bind } = options;
       const settings = config.get(KafkaConfig);
       const deadLetterTopicFor = (topic: string): string => settings.deadLetterTopic || `${topic}.dlt`;
-      bind(KAFKA_CLIENT).toDynamicValue((context) =>
-        createKafkaClient(
-          settings,
-          settings.clientId || context.get<string>(TOKENS.DaemonName),
-          context.get<Logger>(TOKENS.Logger),
-        ),
-      );
-      bind(KafkaProducer).toDynamicValue(
-        (context) =>
-          new KafkaProducer(context.get<Kafka>(KAFKA_CLIENT), {
-            defaultTopic: settings.produceTopic || settings.topics[0] || '',
-            routes: parseRoutes(settings.topicRoutes),
-          }),
-      );
+      bindProducer(options, settings);
       bind(TOKENS.TransportProducer).toService(KafkaProducer);
       bind(KafkaTransport).toDynamicValue((context) => {
         const kafka = context.get<Kafka>(KAFKA_CLIENT);
@@ -98,6 +101,24 @@ export const kafkaTransportFactory: TransportFactory = {
       bind(TOKENS.Transport).toService(KafkaTransport);
     }),
 };
+
+/** The kafkajs client and the producer on it. */
+function bindProducer({ bind }: ContainerModuleLoadOptions, settings: KafkaConfig): void {
+  bind(KAFKA_CLIENT).toDynamicValue((context) =>
+    createKafkaClient(
+      settings,
+      settings.clientId || context.get<string>(TOKENS.DaemonName),
+      context.get<Logger>(TOKENS.Logger),
+    ),
+  );
+  bind(KafkaProducer).toDynamicValue(
+    (context) =>
+      new KafkaProducer(context.get<Kafka>(KAFKA_CLIENT), {
+        defaultTopic: settings.produceTopic || settings.topics[0] || '',
+        routes: parseRoutes(settings.topicRoutes),
+      }),
+  );
+}
 
 function parseRoutes(pairs: readonly string[]): Record<string, string> {
   const routes: Record<string, string> = {};

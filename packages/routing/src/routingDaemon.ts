@@ -59,7 +59,7 @@ function stopHandler(name: string, stopClass: Newable<Stop>): Newable<MessageHan
     ) {}
 
     handle(message: RoutedMessage, context: HandlerContext): Promise<void> {
-      return runStop(name, this.stop, message, context, this.stats, this.config.maxHops);
+      return runStop(name, this.stop, message, context, this.stats, this.config);
     }
   }
   Object.defineProperty(StopHandler, 'name', { value: `${stopClass.name} (stop ${name})` });
@@ -77,10 +77,11 @@ function busDriverHandler(
     constructor(
       @inject(driverClass) private readonly driver: BusDriver,
       @inject(StopStats) private readonly stats: StopStats,
+      @inject(RoutingConfig) private readonly config: RoutingConfig,
     ) {}
 
     handle(message: object, context: HandlerContext): Promise<void> {
-      return runBusDriver(name, this.driver, message, context, this.stats);
+      return runBusDriver(name, this.driver, message, context, this.stats, this.config);
     }
   }
   Object.defineProperty(BusDriverHandler, 'name', { value: `${driverClass.name} (busdriver ${name})` });

@@ -1,6 +1,7 @@
 import { RejectMessage, SkipMessage, type HandlerContext } from '@switchyard/core';
 import { RoutedMessage, type RouteHeader, type RouteStop } from './RoutedMessage.js';
 import { RouteControl } from './RouteControl.js';
+import type { RoutingConfig } from './RoutingConfig.js';
 import type { BusDriver, Stop } from './stops.js';
 import type { StopStats } from './StopStats.js';
 
@@ -17,10 +18,11 @@ export async function runStop(
   message: RoutedMessage,
   context: HandlerContext,
   stats: StopStats,
-  maxHops: number,
+  config: RoutingConfig,
 ): Promise<void> {
   stats.received += 1;
   const { header, payload } = message;
+  const { maxHops } = config;
   if (header.history.length >= maxHops) {
     const visited = header.history.map((entry) => entry.stop).join(' → ');
     throw new RejectMessage(`hop limit ${maxHops} reached at ${name}; the route loops: ${visited}`);
@@ -44,6 +46,7 @@ export async function runStop(
     result,
     context,
     stats,
+    config,
   );
 }
 
@@ -54,6 +57,7 @@ export async function runBusDriver(
   message: object,
   context: HandlerContext,
   stats: StopStats,
+  config: RoutingConfig,
 ): Promise<void> {
   stats.received += 1;
   const planned = await driver.route(message, context);
@@ -63,7 +67,7 @@ export async function runBusDriver(
   }
   if (planned.route.length === 0) throw new RejectMessage(`${name} returned an empty route`);
   const header = { route: [...planned.route], originalRoute: [...planned.route], history: [visit(name)] };
-  await forward(name, header, planned.payload, context, stats);
+  await forward(name, header, planned.payload, context, stats, config);
 }
 
 async function forward(
@@ -72,6 +76,7 @@ async function forward(
   payload: Record<string, unknown>,
   context: HandlerContext,
   stats: StopStats,
+  config: RoutingConfig,
 ): Promise<void> {
   const [next, ...rest] = header.route;
   if (next === undefined) {
@@ -81,6 +86,7 @@ async function forward(
   }
   const routed = { header: { ...header, route: rest }, payload };
   // The key travels with the message, so per-key order holds along the whole route.
-  await context.producer.produce(RoutedMessage, routed, { destination: next, key: context.key });
+  const destination = config.destinationOf(next);
+  await context.producer.produce(RoutedMessage, routed, { destination, key: context.key });
   stats.forwarded += 1;
 }

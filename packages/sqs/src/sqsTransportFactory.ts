@@ -1,6 +1,13 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ContainerModule, TOKENS, type LoadedConfig, type TransportFactory } from '@switchyard/core';
+import {
+  ContainerModule,
+  TOKENS,
+  transportProducerToken,
+  type ContainerModuleLoadOptions,
+  type LoadedConfig,
+  type TransportFactory,
+} from '@switchyard/core';
 import type { Logger } from 'pino';
 import { createSnsClient, createSqsClient } from './clients.js';
 import { SnsProducer } from './SnsProducer.js';
@@ -37,11 +44,20 @@ export const sqsTransportFactory: TransportFactory = {
     { flags: '--region <region>', description: 'AWS region', configKey: 'sqs.region' },
   ],
   isSelected: (config: LoadedConfig) => config.get(SqsConfig).queueUrl !== '',
+  // A daemon consuming elsewhere publishes here (`sqs:queue-name`) once SQS/SNS settings are given.
+  producerModule: (config: LoadedConfig) =>
+    canPublish(config.get(SqsConfig))
+      ? new ContainerModule((options) => {
+          bindProducer(options, config.get(SqsConfig));
+          options.bind(transportProducerToken('sqs')).toService(SQS_PRODUCER);
+        })
+      : undefined,
   module: (config: LoadedConfig) =>
-    new ContainerModule(({ bind }) => {
+    new ContainerModule((options) => {
+      const { bind } = options;
       const settings = config.get(SqsConfig);
-      bind(SQSClient).toDynamicValue(() => createSqsClient(settings));
-      bind(SNSClient).toDynamicValue(() => createSnsClient(settings));
+      bindProducer(options, settings);
+      bind(TOKENS.TransportProducer).toService(SQS_PRODUCER);
       bind(TOKENS.Transport).toDynamicValue(
         (context) =>
           new SqsTransport(
@@ -50,14 +66,26 @@ export const sqsTransportFactory: TransportFactory = {
             context.get<Logger>(TOKENS.Logger).child({ transport: 'sqs' }),
           ),
       );
-      bind(TOKENS.TransportProducer).toDynamicValue((context) =>
-        producerKind(settings) === 'sns'
-          ? new SnsProducer(context.get(SNSClient), settings.topicArns, settings.topicArn)
-          : new SqsProducer(
-              context.get(SQSClient),
-              settings.queueUrls,
-              settings.producerQueueUrl || settings.queueUrl,
-            ),
-      );
     }),
 };
+
+const SQS_PRODUCER = Symbol.for('switchyard.sqs.Producer');
+
+function canPublish(settings: SqsConfig): boolean {
+  return settings.endpointUrl !== '' || settings.region !== '' || settings.producer !== 'auto';
+}
+
+/** The SDK clients and the SNS or SQS producer on them. */
+function bindProducer({ bind }: ContainerModuleLoadOptions, settings: SqsConfig): void {
+  bind(SQSClient).toDynamicValue(() => createSqsClient(settings));
+  bind(SNSClient).toDynamicValue(() => createSnsClient(settings));
+  bind(SQS_PRODUCER).toDynamicValue((context) =>
+    producerKind(settings) === 'sns'
+      ? new SnsProducer(context.get(SNSClient), settings.topicArns, settings.topicArn)
+      : new SqsProducer(
+          context.get(SQSClient),
+          settings.queueUrls,
+          settings.producerQueueUrl || settings.queueUrl,
+        ),
+  );
+}

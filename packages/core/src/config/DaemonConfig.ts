@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Min } from 'class-validator';
 import { configSection } from './configSection.js';
 
 /** Process-level settings. Env: `<DAEMON>__DAEMON__<KEY>`. */
@@ -12,6 +12,13 @@ export class DaemonConfig {
 
   /** `--testing`: nothing is reported to external services (Sentry). Messages are still published. */
   @IsBoolean() testing = false;
+
+  /**
+   * `--transport`: the transport to consume from, by name (`kafka`, `sqs`, `memory`). Empty: the
+   * first listed transport whose config is set, else the embedded bus. Needed when a daemon is
+   * configured for two transports, consuming from one and publishing to the other.
+   */
+  @IsString() transport = '';
 
   /** Log a progress line with the outcome counts this often (0 = never). */
   @IsInt() @Min(0) progressIntervalMs = 5000;

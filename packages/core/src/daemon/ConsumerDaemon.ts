@@ -29,6 +29,7 @@ import { DaemonStatus } from './DaemonStatus.js';
 import { feedLines, openReplay } from './feedLines.js';
 import { OutcomeCounter } from './OutcomeCounter.js';
 import { RunningDaemon } from './RunningDaemon.js';
+import { selectTransport } from './selectTransport.js';
 
 export interface StartOptions {
   /** Command-line flags, without `node` and the script (default: none). */
@@ -62,7 +63,10 @@ export abstract class ConsumerDaemon {
   readonly modules: readonly ContainerModule[] = [];
   /** Middleware classes, run in this order around each handler (see `buildPipeline`). */
   readonly middleware: readonly Newable<Middleware>[] = [];
-  /** Transport packages; the first one the config selects wins, else the embedded in-memory bus. */
+  /**
+   * Transport packages. The daemon consumes from the one `--transport` names, else the first one
+   * the config selects, else the embedded in-memory bus; it may publish to any of them (`sqs:queue`).
+   */
   readonly transports: readonly TransportFactory[] = [];
   /** Packages that add config, flags, middleware and lifecycle hooks (Sentry, health and metrics). */
   readonly plugins: readonly DaemonPlugin[] = [];
@@ -81,9 +85,7 @@ export abstract class ConsumerDaemon {
     );
     const config = this.#loadConfig(cli, extensions, options.env ?? process.env);
     const replaying = cli.replay !== undefined || cli.stdin;
-    const transport = replaying
-      ? memoryTransportFactory
-      : transports.find((candidate) => candidate.isSelected(config))!;
+    const transport = replaying ? memoryTransportFactory : selectTransport(transports, config);
     const { logLevel, logFormat } = config.get(DaemonConfig);
     const logger = options.logger ?? createLogger(this.name, logLevel, logFormat);
     logger.debug({ config: config.describe() }, 'config loaded');
@@ -95,6 +97,7 @@ export abstract class ConsumerDaemon {
       schemas: this.schemas,
       middleware: this.middleware,
       transport,
+      otherTransports: transports.filter((other) => other !== transport),
       plugins: this.plugins,
       modules: [...this.modules, ...(options.modules ?? [])],
     });

@@ -1,9 +1,8 @@
 import type { Container } from 'inversify';
 import type { Logger } from 'pino';
 import type { LifecycleHook } from '../plugins/LifecycleHook.js';
-import { TOKENS } from '../graph/tokens.js';
 import { Producer } from '../producer/Producer.js';
-import type { TransportProducer } from '../transport/Transport.js';
+import { DestinationRouter } from '../producer/DestinationRouter.js';
 import type { CliOptions } from './cli.js';
 import type { ConsumerRunner } from './ConsumerRunner.js';
 import type { DaemonStatus } from './DaemonStatus.js';
@@ -64,7 +63,8 @@ export class RunningDaemon {
   // After the runner: deferred messages of drained handlers have been sent by then.
   async #closeProducer(): Promise<void> {
     try {
-      await this.container.get<TransportProducer>(TOKENS.TransportProducer).close();
+      // The router closes the consuming transport's producer and any other it opened.
+      await this.container.get(DestinationRouter).close();
     } catch (error) {
       this.logger.warn({ err: error }, 'could not close the producer');
     }

@@ -4,6 +4,11 @@ import type { CliFlag } from '../plugins/DaemonPlugin.js';
 /** Flags every daemon has that set a config key. */
 export const CORE_FLAGS: readonly CliFlag[] = [
   { flags: '--concurrency <n>', description: 'messages handled at once', configKey: 'consumer.concurrency' },
+  {
+    flags: '--transport <name>',
+    description: 'transport to consume from when several are configured (kafka, sqs, memory)',
+    configKey: 'daemon.transport',
+  },
 ];
 
 export interface CliOptions {

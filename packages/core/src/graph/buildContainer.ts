@@ -13,10 +13,11 @@ import { SchemaRegistry } from '../messages/SchemaRegistry.js';
 import { buildPipeline } from '../pipeline/buildPipeline.js';
 import { MessagePipeline } from '../pipeline/MessagePipeline.js';
 import type { Middleware } from '../pipeline/Middleware.js';
+import { DestinationRouter } from '../producer/DestinationRouter.js';
 import { Producer, type OutgoingAttributeSource } from '../producer/Producer.js';
 import type { Transport, TransportProducer } from '../transport/Transport.js';
 import type { DaemonPlugin } from '../plugins/DaemonPlugin.js';
-import type { TransportFactory } from '../transport/TransportFactory.js';
+import { transportProducerToken, type TransportFactory } from '../transport/TransportFactory.js';
 import { TOKENS } from './tokens.js';
 
 export interface GraphParts {
@@ -27,6 +28,8 @@ export interface GraphParts {
   readonly schemas: readonly SchemaClass[];
   readonly middleware: readonly Newable<Middleware>[];
   readonly transport: TransportFactory;
+  /** The daemon's other transports: it may publish to them (`kafka:topic`) but consumes from `transport`. */
+  readonly otherTransports: readonly TransportFactory[];
   /** Plugins' modules load after the transport's and before the daemon's own. */
   readonly plugins: readonly DaemonPlugin[];
   /** The daemon's modules, then overrides (tests): later modules `rebind` what earlier ones bound. */
@@ -41,6 +44,10 @@ export interface GraphParts {
 export function buildContainer(parts: GraphParts): Container {
   const container = new Container({ defaultScope: 'Singleton', autobind: true });
   container.load(coreModule(parts), parts.transport.module(parts.config));
+  for (const other of parts.otherTransports) {
+    const producerOnly = other.producerModule?.(parts.config);
+    if (producerOnly !== undefined) container.load(producerOnly);
+  }
   container.load(...parts.plugins.map((plugin) => plugin.module(parts.config)));
   container.load(...parts.modules);
   return container;
@@ -58,10 +65,21 @@ function coreModule(parts: GraphParts): ContainerModule {
       () => new SchemaRegistry([...parts.schemas, ...schemasOf(parts.handlers)]),
     );
     bind(MessageCodec).toDynamicValue((context) => new MessageCodec(context.get(SchemaRegistry)));
+    bind(DestinationRouter).toDynamicValue((context) => {
+      const others = parts.otherTransports.map(({ name }) => {
+        const token = transportProducerToken(name);
+        return [name, () => context.get<TransportProducer | undefined>(token, { optional: true })] as const;
+      });
+      return new DestinationRouter(
+        parts.transport.name,
+        context.get<TransportProducer>(TOKENS.TransportProducer),
+        new Map(others),
+      );
+    });
     bind(Producer).toDynamicValue(
       (context) =>
         new Producer(
-          context.get<TransportProducer>(TOKENS.TransportProducer),
+          context.get(DestinationRouter),
           context.get(MessageCodec),
           context.get(ConsumerConfig).initialTtl,
           context.getAll<OutgoingAttributeSource>(TOKENS.OutgoingAttributes, { optional: true }),

@@ -1,7 +1,7 @@
-import { ContainerModule } from 'inversify';
+import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import type { LoadedConfig } from '../config/loadConfig.js';
 import { TOKENS } from '../graph/tokens.js';
-import type { TransportFactory } from '../transport/TransportFactory.js';
+import { transportProducerToken, type TransportFactory } from '../transport/TransportFactory.js';
 import { MemoryBroker } from './MemoryBroker.js';
 import { MemoryConfig } from './MemoryConfig.js';
 import { MemoryProducer } from './MemoryProducer.js';
@@ -13,24 +13,42 @@ export const memoryTransportFactory: TransportFactory = {
   configSections: [MemoryConfig],
   flags: [],
   isSelected: () => true,
+  // Always available: a daemon on Kafka or SQS can forward to a stop on the process's embedded bus.
+  producerModule: (config: LoadedConfig) =>
+    new ContainerModule((options) => {
+      bindProducer(options, config.get(MemoryConfig));
+      options.bind(transportProducerToken('memory')).toService(MemoryProducer);
+    }),
   module: (config: LoadedConfig) =>
-    new ContainerModule(({ bind }) => {
+    new ContainerModule((options) => {
       const settings = config.get(MemoryConfig);
-      bind(MemoryBroker).toDynamicValue(
-        () => new MemoryBroker({ visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds }),
-      );
-      const queueName = (daemonName: string): string => settings.queue || daemonName;
-      bind(TOKENS.Transport).toDynamicValue(
-        (context) =>
-          new MemoryTransport(
-            context.get(MemoryBroker),
-            queueName(context.get<string>(TOKENS.DaemonName)),
-            settings.waitMs,
-          ),
-      );
-      bind(TOKENS.TransportProducer).toDynamicValue(
-        (context) =>
-          new MemoryProducer(context.get(MemoryBroker), queueName(context.get<string>(TOKENS.DaemonName))),
-      );
+      bindProducer(options, settings);
+      options.bind(TOKENS.TransportProducer).toService(MemoryProducer);
+      options
+        .bind(TOKENS.Transport)
+        .toDynamicValue(
+          (context) =>
+            new MemoryTransport(
+              context.get(MemoryBroker),
+              queueName(settings, context.get<string>(TOKENS.DaemonName)),
+              settings.waitMs,
+            ),
+        );
     }),
 };
+
+const queueName = (settings: MemoryConfig, daemonName: string): string => settings.queue || daemonName;
+
+/** The process's broker and the producer on it. */
+function bindProducer({ bind }: ContainerModuleLoadOptions, settings: MemoryConfig): void {
+  bind(MemoryBroker).toDynamicValue(
+    () => new MemoryBroker({ visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds }),
+  );
+  bind(MemoryProducer).toDynamicValue(
+    (context) =>
+      new MemoryProducer(
+        context.get(MemoryBroker),
+        queueName(settings, context.get<string>(TOKENS.DaemonName)),
+      ),
+  );
+}
