@@ -54,6 +54,19 @@ export default defineConfig({
         test: { name: 'faults', include: ['test/faults/**/*.test.ts'], setupFiles, testTimeout: 120_000 },
       },
       {
+        // The long fault suite (crash ×10, broker restarts, SIGTERM under load), run by `npm run
+        // test:faults-long` after `npm test` in CI: its own ElasticMQ and Kafka (see its globalSetup).
+        test: {
+          name: 'faults-long',
+          include: ['test/faults/long/**/*.long.ts'],
+          globalSetup: ['test/faults/long/globalSetup.ts'],
+          setupFiles,
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/docs/**/*.test.ts'],
@@ -66,8 +79,10 @@ export default defineConfig({
           name: 'bench',
           include: ['bench/**/*.scenario.ts'],
           globalSetup: ['bench/globalSetup.ts'],
+          setupFiles,
           fileParallelism: false,
           testTimeout: 1_800_000,
+          hookTimeout: 600_000,
         },
       },
       {

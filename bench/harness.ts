@@ -6,15 +6,23 @@ export interface RoundResult {
   seconds: number;
 }
 
-export interface ScenarioSpec {
-  name: string;
-  /** What was run, for the record: message counts, concurrency, handler, server. */
-  settings: Record<string, unknown>;
+interface Sides<T> {
+  reference: { label: string; run: () => Promise<T> };
+  switchyard: { label: string; run: () => Promise<T> };
+}
+
+interface Rounds {
   rounds: number;
   /** Rounds run first and thrown away (JIT, connections, caches). */
   warmupRounds: number;
-  reference: { label: string; run: () => Promise<RoundResult> };
-  switchyard: { label: string; run: () => Promise<RoundResult> };
+}
+
+export interface ScenarioSpec extends Sides<RoundResult>, Rounds {
+  name: string;
+  /** What was run, for the record: message counts, concurrency, handler, server. */
+  settings: Record<string, unknown>;
+  /** The most switchyard could reach, when there is one (e.g. concurrency ÷ handler latency). */
+  boundMsgsPerSec?: number;
 }
 
 export interface ScenarioResult {
@@ -27,13 +35,46 @@ export interface ScenarioResult {
   rounds: number;
   settings: Record<string, unknown>;
   samples: { switchyard: number[]; reference: number[] };
+  boundMsgsPerSec?: number;
+  /** switchyard ÷ bound. */
+  ofBound?: number;
 }
+
+/** Figures that are not throughput: lower is better, one number per round. */
+export type FigureMetric = 'peak RSS MB' | 'start-up ms';
+
+export interface FigureSpec extends Rounds {
+  name: string;
+  metric: FigureMetric;
+  settings: Record<string, unknown>;
+  switchyard: { label: string; run: () => Promise<number> };
+  reference?: { label: string; run: () => Promise<number> };
+}
+
+export interface FigureResult {
+  name: string;
+  metric: FigureMetric;
+  /** Median of the rounds. */
+  switchyard: number;
+  reference?: number;
+  referenceLabel?: string;
+  /** switchyard ÷ reference. */
+  ratio?: number;
+  rounds: number;
+  settings: Record<string, unknown>;
+  samples: { switchyard: number[]; reference?: number[] };
+}
+
+export type AnyResult = ScenarioResult | FigureResult;
+
+export const isFigure = (result: AnyResult): result is FigureResult => 'metric' in result;
 
 export const SCENARIO_DIR = new URL('./results/scenarios/', import.meta.url);
 
 const rate = ({ messages, seconds }: RoundResult): number => messages / seconds;
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
@@ -41,34 +82,79 @@ function median(values: number[]): number {
 
 /**
  * Runs the reference and switchyard alternately on the same machine and server, so drift in the
- * machine's speed hits both equally; reports medians and writes the scenario's JSON for the report.
+ * machine's speed hits both equally; returns each side's samples, warm-up rounds thrown away.
  */
-export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
-  for (let round = 0; round < spec.warmupRounds; round += 1) {
-    await spec.reference.run();
-    await spec.switchyard.run();
-  }
+async function alternate<T>(
+  spec: Rounds & Partial<Sides<T>> & Pick<Sides<T>, 'switchyard'>,
+  measure: (value: T) => number,
+): Promise<{ switchyard: number[]; reference: number[] }> {
+  const sides = (['reference', 'switchyard'] as const).filter((side) => spec[side] !== undefined);
+  for (let round = 0; round < spec.warmupRounds; round += 1)
+    for (const side of sides) await spec[side]!.run();
   const samples = { switchyard: [] as number[], reference: [] as number[] };
   for (let round = 0; round < spec.rounds; round += 1) {
     // Alternate which goes first, so neither always runs on a warmer machine.
-    const order =
-      round % 2 === 0 ? (['reference', 'switchyard'] as const) : (['switchyard', 'reference'] as const);
-    for (const side of order) samples[side].push(rate(await spec[side].run()));
+    const order = round % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) samples[side].push(measure(await spec[side]!.run()));
   }
+  return samples;
+}
+
+function record(name: string, result: AnyResult, line: string): void {
+  mkdirSync(SCENARIO_DIR, { recursive: true });
+  writeFileSync(new URL(`${name}.json`, SCENARIO_DIR), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${line}\n`);
+}
+
+/** Throughput: medians of msgs/s and their ratio; writes the scenario's JSON for the report. */
+export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
+  const samples = await alternate(spec, rate);
+  const [ours, theirs] = [median(samples.switchyard), median(samples.reference)];
   const result: ScenarioResult = {
     name: spec.name,
-    switchyardMsgsPerSec: Math.round(median(samples.switchyard)),
-    referenceMsgsPerSec: Math.round(median(samples.reference)),
-    ratio: Math.round((median(samples.switchyard) / median(samples.reference)) * 1000) / 1000,
+    switchyardMsgsPerSec: Math.round(ours),
+    referenceMsgsPerSec: Math.round(theirs),
+    ratio: round3(ours / theirs),
     reference: spec.reference.label,
     rounds: spec.rounds,
     settings: spec.settings,
     samples: { switchyard: samples.switchyard.map(Math.round), reference: samples.reference.map(Math.round) },
+    ...(spec.boundMsgsPerSec === undefined
+      ? {}
+      : { boundMsgsPerSec: spec.boundMsgsPerSec, ofBound: round3(ours / spec.boundMsgsPerSec) }),
   };
-  mkdirSync(SCENARIO_DIR, { recursive: true });
-  writeFileSync(new URL(`${spec.name}.json`, SCENARIO_DIR), `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(
-    `${spec.name}: switchyard ${result.switchyardMsgsPerSec} msgs/s, ${spec.reference.label} ${result.referenceMsgsPerSec} msgs/s, ratio ${result.ratio}\n`,
+  record(
+    spec.name,
+    result,
+    `${spec.name}: switchyard ${result.switchyardMsgsPerSec} msgs/s, ${spec.reference.label} ${result.referenceMsgsPerSec} msgs/s, ratio ${result.ratio}`,
   );
+  return result;
+}
+
+/** A figure (peak RSS, start-up time): medians of each side; writes the scenario's JSON for the report. */
+export async function runFigure(spec: FigureSpec): Promise<FigureResult> {
+  const samples = await alternate(spec, (value) => value);
+  const ours = median(samples.switchyard);
+  const theirs = spec.reference === undefined ? undefined : median(samples.reference);
+  const result: FigureResult = {
+    name: spec.name,
+    metric: spec.metric,
+    switchyard: Math.round(ours),
+    ...(theirs === undefined
+      ? {}
+      : {
+          reference: Math.round(theirs),
+          referenceLabel: spec.reference!.label,
+          ratio: round3(ours / theirs),
+        }),
+    rounds: spec.rounds,
+    settings: spec.settings,
+    samples: {
+      switchyard: samples.switchyard.map(Math.round),
+      ...(theirs === undefined ? {} : { reference: samples.reference.map(Math.round) }),
+    },
+  };
+  const other = theirs === undefined ? '' : `, ${spec.reference!.label} ${result.reference}`;
+  record(spec.name, result, `${spec.name}: ${spec.metric}: switchyard ${result.switchyard}${other}`);
   return result;
 }
