@@ -15,6 +15,10 @@ export interface SessionListener {
   onAssigned(assigned: readonly TopicPartition[], memberChanged: boolean): void;
   /** The consumer crashed or is being restarted: every partition is lost. */
   onLost(): void;
+  /** Whether every fetched offset of the partition up to `offset` has finished (or it is gone). */
+  finishedThrough(topic: string, partition: number, offset: number): boolean;
+  /** kafkajs is about to rejoin: stop dispatching, let in-flight work finish (bounded), commit it. */
+  drainForRevoke(timeoutMs: number): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -22,6 +26,12 @@ export interface SessionOptions {
   readonly fromBeginning: boolean;
   readonly consumer: ConsumerConfig;
   readonly stallTimeoutMs: number;
+  /**
+   * > 0: each fetched batch is held (heartbeating) until its messages finish, so kafkajs cannot
+   * rejoin the group while they run; on a rebalance in-flight work gets this long to finish and
+   * is committed before the partitions are given up. 0: batches are handed over at once.
+   */
+  readonly revokeDrainMs: number;
 }
 
 /**
@@ -75,16 +85,19 @@ export class ConsumerSession {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
+    const holding = this.options.revokeDrainMs > 0;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Held batches each occupy a kafkajs worker until they finish: one per partition.
+      partitionsConsumedConcurrently: holding ? 64 : 1,
       eachBatch: async (payload) => {
         this.#touch();
         if (this.#stopping || !payload.isRunning() || payload.isStale()) return;
         this.listener.onBatch(payload);
         // Moves only the fetch position (auto-commit is off); commits come from the offset trackers.
         payload.resolveOffset(payload.batch.lastOffset());
+        if (holding) await this.#holdUntilFinished(payload);
       },
     });
     this.#touch();
@@ -112,6 +125,28 @@ export class ConsumerSession {
     const consumer = this.#consumer;
     this.#consumer = undefined;
     await consumer?.disconnect();
+  }
+
+  /**
+   * kafkajs rejoins a group only once every running eachBatch has returned: holding the batch
+   * until its messages finish is the one way to drain before a revoke (kafkajs has no revoke
+   * callback). Heartbeats go on meanwhile; the first that reports a rebalance triggers the drain.
+   */
+  async #holdUntilFinished(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition } = payload.batch;
+    const last = Number(payload.batch.lastOffset());
+    while (!this.listener.finishedThrough(topic, partition, last)) {
+      if (this.#stopping || !payload.isRunning() || payload.isStale()) return;
+      try {
+        await payload.heartbeat();
+      } catch (error) {
+        if ((error as { type?: string }).type !== 'REBALANCE_IN_PROGRESS') throw error;
+        await this.listener.drainForRevoke(this.options.revokeDrainMs);
+        throw error;
+      }
+      this.#touch();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   #touch(): void {

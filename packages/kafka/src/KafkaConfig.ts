@@ -1,8 +1,29 @@
 import { secret, configSection } from '@switchyard/core';
-import { IsArray, IsBoolean, IsIn, IsInt, IsString, Min } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Min,
+  Validate,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 
 export type KafkaMode = 'keyed' | 'in-order' | 'unordered';
 export const KAFKA_MODES: readonly KafkaMode[] = ['keyed', 'in-order', 'unordered'];
+
+@ValidatorConstraint({ name: 'belowSessionTimeout' })
+class BelowSessionTimeout implements ValidatorConstraintInterface {
+  validate(value: number, { object }: ValidationArguments): boolean {
+    return value < (object as KafkaConfig).sessionTimeoutMs;
+  }
+  defaultMessage(): string {
+    return 'must be below kafka.sessionTimeoutMs, or the group drops the member while it drains';
+  }
+}
 
 /**
  * The Kafka transport. Selected when `brokers` is set. Env: `<DAEMON>__KAFKA__<KEY>`
@@ -38,6 +59,19 @@ export class KafkaConfig {
   /** How often finished offsets are committed, in milliseconds (also on revoke and stop). */
   @IsInt() @Min(10) commitIntervalMs = 500;
   @IsInt() @Min(1000) sessionTimeoutMs = 30_000;
+  /**
+   * On a rebalance, wait up to this long for the messages in flight to finish and commit them
+   * before the partitions are given up, so the next owner does not handle them again. -1 (default):
+   * half of `sessionTimeoutMs`. 0 gives them up at once (their results are discarded: duplicates,
+   * never loss) and lets fetches run ahead of handling; above 0 each fetched batch is held until it
+   * finishes. Must stay below `sessionTimeoutMs`, or the group drops the member while it drains.
+   */
+  @IsInt() @Min(-1) @Validate(BelowSessionTimeout) revokeDrainMs = -1;
+
+  /** `revokeDrainMs` with its default resolved. */
+  get effectiveRevokeDrainMs(): number {
+    return this.revokeDrainMs === -1 ? Math.floor(this.sessionTimeoutMs / 2) : this.revokeDrainMs;
+  }
   @IsInt() @Min(100) heartbeatIntervalMs = 3000;
   /** How long an idle fetch waits; keeps heartbeats flowing while partitions are paused. */
   @IsInt() @Min(10) maxWaitTimeMs = 500;

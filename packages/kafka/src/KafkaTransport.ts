@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumerLag, DeadLetterDetails, Transport, TransportMessage } from '@switchyard/core';
 import type { EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -42,6 +43,7 @@ export class KafkaTransport implements Transport, SessionListener {
   #started: Promise<void> | undefined;
   #inFlight = 0;
   #rebalancing = false;
+  #draining: Promise<void> | undefined;
   #closing = false;
 
   constructor(
@@ -187,6 +189,22 @@ export class KafkaTransport implements Transport, SessionListener {
   onLost(): void {
     this.#revoke(() => true);
     this.#rebalancing = false;
+  }
+
+  finishedThrough(topic: string, partition: number, offset: number): boolean {
+    const watermark = this.#partitions.get(topic, partition)?.tracker.watermark;
+    return watermark === undefined || watermark > offset;
+  }
+
+  drainForRevoke(timeoutMs: number): Promise<void> {
+    this.#rebalancing = true;
+    this.#draining ??= (async () => {
+      const deadline = Date.now() + timeoutMs;
+      while (this.#inFlight > 0 && Date.now() < deadline) await sleep(20);
+      await this.#commits.commitNow();
+      this.logger.info({ stillRunning: this.#inFlight }, 'drained and committed before the rebalance');
+    })().finally(() => (this.#draining = undefined));
+    return this.#draining;
   }
 
   /** Drops what is buffered for revoked partitions; their in-flight results will be fenced. */

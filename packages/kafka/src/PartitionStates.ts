@@ -23,6 +23,10 @@ export class PartitionStates {
     return state;
   }
 
+  get(topic: string, partition: number): PartitionState | undefined {
+    return this.#states.get(partitionId(topic, partition));
+  }
+
   /** The delivery's partition state if it is still in the epoch the delivery was fetched in. */
   current(delivery: KafkaDelivery): PartitionState | undefined {
     const state = this.#states.get(partitionId(delivery.topic, delivery.partition));

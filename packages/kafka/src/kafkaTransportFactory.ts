@@ -74,6 +74,7 @@ export const kafkaTransportFactory: TransportFactory = {
                 topics: settings.topics,
                 fromBeginning: settings.fromBeginning,
                 stallTimeoutMs: settings.stallTimeoutMs,
+                revokeDrainMs: settings.effectiveRevokeDrainMs,
                 consumer: {
                   groupId,
                   sessionTimeout: settings.sessionTimeoutMs,
