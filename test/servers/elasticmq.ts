@@ -11,7 +11,23 @@ const JAR_DIR = `${CACHE_DIR}lib`;
 
 export interface RunningElasticMq {
   readonly endpoint: string;
+  /**
+   * Stops ElasticMQ (SIGTERM), waits `downMs`, and starts it again on the same port; resolves once
+   * it answers. Without `dataDir` the queues and messages are gone afterwards (memory only).
+   */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface ElasticMqOptions {
+  /**
+   * Keep queues (`queues.conf`) and messages (an H2 database, `elasticmq.mv.db`) in this directory,
+   * so a restart loses nothing: ElasticMQ's `queues-storage` and `messages-storage`. The H2 driver
+   * comes with elasticmq-server (through elasticmq-persistence-sql).
+   */
+  readonly dataDir?: string;
+  /** JVM heap in MiB (default 256): 100k messages held in memory need more. */
+  readonly heapMb?: number;
 }
 
 /** Copies the ElasticMQ server jars from Maven Central into the cache, unless they are there. */
@@ -26,8 +42,15 @@ function ensureJars(): void {
   if (result.status !== 0) throw new Error(`mvn could not fetch the ElasticMQ jars (exit ${result.status})`);
 }
 
-function configFile(port: number): string {
+function configFile(port: number, dataDir?: string): string {
   const path = `${CACHE_DIR}elasticmq-${port}.conf`;
+  const persistence =
+    dataDir === undefined
+      ? []
+      : [
+          `queues-storage { enabled = true, path = "${dataDir}/queues.conf" }`,
+          `messages-storage { enabled = true, uri = "jdbc:h2:${dataDir}/elasticmq" }`,
+        ];
   // Queues are created by the tests through the SQS API, like a user's infrastructure code would.
   writeFileSync(
     path,
@@ -36,6 +59,7 @@ function configFile(port: number): string {
       `node-address { protocol = http, host = "127.0.0.1", port = ${port}, context-path = "" }`,
       `rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs-limits = strict }`,
       'rest-stats { enabled = false }',
+      ...persistence,
       '',
     ].join('\n'),
   );
@@ -43,27 +67,37 @@ function configFile(port: number): string {
 }
 
 /** Starts ElasticMQ on a free port with a small heap and resolves once its port answers. */
-export async function startElasticMq(): Promise<RunningElasticMq> {
+export async function startElasticMq(options: ElasticMqOptions = {}): Promise<RunningElasticMq> {
   ensureJars();
   const port = await freePort();
-  const config = configFile(port);
-  const child = spawn(
-    'java',
-    [
-      '-Xmx256m',
-      '-XX:+UseSerialGC',
-      `-Dconfig.file=${config}`,
-      '-cp',
-      `${JAR_DIR}/*`,
-      'org.elasticmq.server.Main',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const config = configFile(port, options.dataDir);
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const launch = (): ChildProcess => {
+    const started = spawn(
+      'java',
+      [
+        `-Xmx${options.heapMb ?? 256}m`,
+        '-XX:+UseSerialGC',
+        `-Dconfig.file=${config}`,
+        '-cp',
+        `${JAR_DIR}/*`,
+        'org.elasticmq.server.Main',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    started.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    return started;
+  };
+  let child = launch();
   await waitForPort(port, child, () => stderr);
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    restart: async (downMs = 0) => {
+      await stopProcess(child);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      child = launch();
+      await waitForPort(port, child, () => stderr);
+    },
     stop: () => stopProcess(child).finally(() => rmSync(config, { force: true })),
   };
 }
