@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -79,6 +80,23 @@ async function selectedFiles(project: TestProject): Promise<{ files: string[]; f
   return { files: testFiles, filtered: filters.length > 0 };
 }
 
+/** The commit measured, and the package sources changed on top of it (figures are of the working tree). */
+function treeState(): { commit: string; uncommittedPackageFiles: string[] } | undefined {
+  const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' });
+  try {
+    return {
+      commit: git('rev-parse', '--short', 'HEAD').trim(),
+      // Porcelain lines are "XY path"; X may be a space, so the output is not trimmed.
+      uncommittedPackageFiles: git('status', '--porcelain', '--', 'packages', 'apps')
+        .split('\n')
+        .filter((line) => line.length > 3)
+        .map((line) => line.slice(3)),
+    };
+  } catch {
+    return undefined; // not a git checkout
+  }
+}
+
 /** Writes `text` to `file` as `prettier --check` wants it (the repository's lint checks these files). */
 async function writeFormatted(file: URL, text: string, parser: 'json' | 'markdown'): Promise<void> {
   const options = (await resolveConfig(file)) ?? {};
@@ -97,11 +115,16 @@ async function writeReport(startedAt: number, load: number): Promise<void> {
     machine,
     minutes: Math.round((Date.now() - startedAt) / 6000) / 10,
     loadAverageAtStart: Math.round(load * 100) / 100,
+    tree: treeState(),
     scenarios: results,
   };
   await writeFormatted(LATEST, JSON.stringify(run, null, 2), 'json');
   if (!existsSync(README)) return;
-  const heading = `Last run: ${run.date.slice(0, 10)} on ${machine}; ${run.minutes} min, load average ${run.loadAverageAtStart} at the start.`;
+  const tree =
+    run.tree === undefined
+      ? ''
+      : `; commit ${run.tree.commit}${run.tree.uncommittedPackageFiles.length > 0 ? ` with ${run.tree.uncommittedPackageFiles.length} uncommitted package files` : ''}`;
+  const heading = `Last run: ${run.date.slice(0, 10)} on ${machine}; ${run.minutes} min, load average ${run.loadAverageAtStart} at the start${tree}.`;
   await writeFormatted(README, withTables(readFileSync(README, 'utf8'), heading, results), 'markdown');
 }
 

@@ -8,25 +8,31 @@ import { ROUNDS, serverRunning, setting, sleep, Stopwatch } from './support.js';
 
 // Each scenario's topic is filled once; every round consumes it from the beginning with a fresh
 // group, and the clock runs from the first handled message to the last, so group joins are not counted.
-const { partitions: PARTITIONS, keys: KEYS, concurrency: CONCURRENCY } = WORKLOAD;
+const { partitions: PARTITIONS } = WORKLOAD;
 const BATCH_SIZE = 100;
 const NOOP_MESSAGES = setting('BENCH_KAFKA_MESSAGES', 200_000);
 const SLOW_MESSAGES = setting('BENCH_KAFKA_SLOW_MESSAGES', 10_000);
 const SLOW_MS = 5;
-const settings = (messages: number, handler: string): Record<string, unknown> => ({
+
+/** How many keys the topic's records spread over, and switchyard's concurrency. */
+interface Shape {
+  keys: number;
+  concurrency: number;
+}
+
+const settings = (messages: number, handler: string, shape: Shape): Record<string, unknown> => ({
   kafka: broker?.version,
   messages,
   partitions: PARTITIONS,
-  keys: KEYS,
+  ...shape,
   handler,
-  concurrency: CONCURRENCY,
   batchSize: BATCH_SIZE,
 });
 
-async function filledTopic(count: number): Promise<string> {
+async function filledTopic(count: number, keys: number): Promise<string> {
   const topic = await createTopic(brokers, PARTITIONS);
   const started = performance.now();
-  await produceRaw(brokers, topic, events(count, KEYS), 5000);
+  await produceRaw(brokers, topic, events(count, keys), 5000);
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(`produced ${count} messages in ${seconds.toFixed(1)} s\n`);
   return topic;
@@ -38,6 +44,7 @@ async function switchyard(
   count: number,
   mode: KafkaMode,
   workMs: number,
+  concurrency: number,
 ): Promise<RoundResult> {
   const watch = new Stopwatch(count);
   const daemon = await startDaemon(
@@ -49,7 +56,7 @@ async function switchyard(
       brokers,
       topic,
       mode,
-      concurrency: CONCURRENCY,
+      concurrency,
       env: { KAFKA_TEST__CONSUMER__BATCH_SIZE: String(BATCH_SIZE) },
     },
   );
@@ -59,6 +66,47 @@ async function switchyard(
   if (daemon.counter.get('succeeded') < count)
     throw new Error(`switchyard ${mode}: ${daemon.counter.summaryLine()}`);
   return round;
+}
+
+/**
+ * The most a mode can reach with a `SLOW_MS` handler: keyed runs one message per key at a time,
+ * in-order one per partition, unordered up to `concurrency`, each never more than `concurrency`.
+ */
+function bound(mode: KafkaMode, { keys, concurrency }: Shape): number {
+  const lanes = { keyed: keys, 'in-order': PARTITIONS, unordered: concurrency }[mode];
+  return (Math.min(lanes, concurrency) * 1000) / SLOW_MS;
+}
+
+/** keyed and unordered against in-order, all with a `SLOW_MS` async handler, on one topic. */
+function slowHandlerScenarios(shape: Shape, modes: ReadonlyArray<'keyed' | 'unordered'>, suffix = ''): void {
+  describe(`${SLOW_MS} ms async handler, ${SLOW_MESSAGES} messages, ${shape.keys} keys, concurrency ${shape.concurrency}`, () => {
+    let topic = '';
+    beforeAll(async () => {
+      topic = await filledTopic(SLOW_MESSAGES, shape.keys);
+    });
+
+    for (const mode of modes)
+      it(`${mode} vs in-order`, async () => {
+        await runScenario({
+          name: `kafka-${SLOW_MS}ms-${mode}${suffix}`,
+          settings: {
+            ...settings(SLOW_MESSAGES, `${SLOW_MS} ms async`, shape),
+            mode,
+            inOrderBoundMsgsPerSec: bound('in-order', shape),
+          },
+          ...ROUNDS,
+          boundMsgsPerSec: bound(mode, shape),
+          reference: {
+            label: 'switchyard in-order',
+            run: () => switchyard(topic, SLOW_MESSAGES, 'in-order', SLOW_MS, shape.concurrency),
+          },
+          switchyard: {
+            label: `switchyard ${mode}`,
+            run: () => switchyard(topic, SLOW_MESSAGES, mode, SLOW_MS, shape.concurrency),
+          },
+        });
+      });
+  });
 }
 
 /** The reference: kafkajs eachBatch with its defaults, JSON.parse each value, commit per batch. */
@@ -90,50 +138,27 @@ describe.skipIf(!serverRunning(brokers !== '', 'kafka-throughput', NO_BROKER))(
     describe(`no-op handler, ${NOOP_MESSAGES} messages`, () => {
       let topic = '';
       beforeAll(async () => {
-        topic = await filledTopic(NOOP_MESSAGES);
+        topic = await filledTopic(NOOP_MESSAGES, WORKLOAD.keys);
       });
 
       for (const mode of ['keyed', 'in-order', 'unordered'] as const)
         it(`${mode} vs raw kafkajs eachBatch`, async () => {
           await runScenario({
             name: `kafka-noop-${mode}`,
-            settings: { ...settings(NOOP_MESSAGES, 'no-op'), mode },
+            settings: { ...settings(NOOP_MESSAGES, 'no-op', WORKLOAD), mode },
             ...ROUNDS,
             reference: { label: 'raw kafkajs eachBatch', run: () => rawKafkajs(topic, NOOP_MESSAGES) },
-            switchyard: { label: `switchyard ${mode}`, run: () => switchyard(topic, NOOP_MESSAGES, mode, 0) },
-          });
-        });
-    });
-
-    describe(`${SLOW_MS} ms async handler, ${SLOW_MESSAGES} messages`, () => {
-      let topic = '';
-      beforeAll(async () => {
-        topic = await filledTopic(SLOW_MESSAGES);
-      });
-
-      // keyed runs up to one message per key at once, unordered up to `concurrency`: both are bound
-      // by min(keys, concurrency) / latency; in-order by partitions / latency.
-      for (const mode of ['keyed', 'unordered'] as const)
-        it(`${mode} vs in-order`, async () => {
-          await runScenario({
-            name: `kafka-${SLOW_MS}ms-${mode}`,
-            settings: {
-              ...settings(SLOW_MESSAGES, `${SLOW_MS} ms async`),
-              mode,
-              inOrderBoundMsgsPerSec: (PARTITIONS * 1000) / SLOW_MS,
-            },
-            ...ROUNDS,
-            boundMsgsPerSec: (Math.min(KEYS, CONCURRENCY) * 1000) / SLOW_MS,
-            reference: {
-              label: 'switchyard in-order',
-              run: () => switchyard(topic, SLOW_MESSAGES, 'in-order', SLOW_MS),
-            },
             switchyard: {
               label: `switchyard ${mode}`,
-              run: () => switchyard(topic, SLOW_MESSAGES, mode, SLOW_MS),
+              run: () => switchyard(topic, NOOP_MESSAGES, mode, 0, WORKLOAD.concurrency),
             },
           });
         });
     });
+
+    // The issue's workload: keyed and unordered are bound at 64 / 5 ms, in-order at 8 / 5 ms.
+    slowHandlerScenarios(WORKLOAD, ['keyed', 'unordered']);
+    // Beyond it: what keyed reaches when keys and concurrency do not cap it at 8 × in-order's bound.
+    slowHandlerScenarios({ keys: 1024, concurrency: 256 }, ['keyed'], '-1024keys-c256');
   },
 );

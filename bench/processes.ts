@@ -102,7 +102,8 @@ export function builtPackagesProblem(): string | undefined {
     const dist = join(ROOT, 'packages', name, 'dist');
     if (!existsSync(join(dist, 'index.js')))
       return `packages/${name}/dist is missing: run \`npm run build\` first`;
-    if (newest(join(ROOT, 'packages', name, 'src'), '.ts') > newest(dist, '.js'))
+    const built = join(dist, existsSync(join(dist, '.tsbuildinfo')) ? '.tsbuildinfo' : 'index.js');
+    if (newest(join(ROOT, 'packages', name, 'src'), '.ts') > statSync(built).mtimeMs)
       process.stderr.write(
         `\n*** WARNING: packages/${name}/src is newer than its dist: the child processes run the last build (\`npm run build\`). ***\n\n`,
       );
