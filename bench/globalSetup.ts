@@ -35,8 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   const report = process.env.BENCH_REPORT === '1' || (!filtered && overridden.length === 0);
   const needs = (prefix: string): boolean => files.some((file) => file.startsWith(prefix));
-  const java =
-    (needs('kafka-') || needs('sqs-')) && haveJava(needs('kafka-') ? 'bench kafka-*' : 'bench sqs-*');
+  const servers = ['kafka-', 'sqs-'].filter(needs).map((prefix) => `${prefix}*`);
+  const java = servers.length > 0 && haveJava(`bench ${servers.join(' and ')}`);
   let kafka: RunningKafka | undefined;
   let elasticMq: RunningElasticMq | undefined;
   const stop = async (): Promise<void> => {
