@@ -8,7 +8,7 @@ import {
 } from '@switchyard/core';
 import { kafkaTransportFactory, type KafkaMode } from '@switchyard/kafka';
 import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
 import { EVENT_MEDIA_TYPE, TestEvent } from './child/TestEvent.js';
 
@@ -97,6 +97,7 @@ export interface DaemonOptions {
   extraArgs?: string[];
   env?: Record<string, string>;
   plugins?: DaemonPlugin[];
+  logger?: Logger;
 }
 
 /** A daemon on Kafka with one handler for TestEvent, configured through its real flags. */
@@ -130,7 +131,7 @@ export function startDaemon(handler: EventHandler, options: DaemonOptions): Prom
       KAFKA_TEST__CONSUMER__BACKOFF_MAX_SECONDS: '0.2',
       ...options.env,
     },
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   });
 }
 

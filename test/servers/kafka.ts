@@ -21,8 +21,13 @@ export interface KafkaBroker {
 }
 
 export interface RunningKafka extends KafkaBroker {
-  /** Stops the broker (SIGTERM) and starts it again on the same port and data; resolves once it answers. */
-  restart(): Promise<void>;
+  /**
+   * Stops the broker (SIGTERM), leaves it down `downMs`, and starts it again on the same port and
+   * data; resolves once it answers.
+   */
+  restart(downMs?: number): Promise<void>;
+  /** Freezes the broker process (SIGSTOP) for `ms`, then lets it go on (SIGCONT): a hung broker. */
+  freeze(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,12 +124,18 @@ export async function startKafka(version: string): Promise<RunningKafka> {
     await stop();
     throw error;
   }
-  const restart = async (): Promise<void> => {
+  const restart = async (downMs = 0): Promise<void> => {
     await stopProcess(child);
+    await new Promise((resolve) => setTimeout(resolve, downMs));
     child = launch();
     await waitUntilAnswers(brokers, child, () => stderr);
   };
-  return { version, brokers, restart, stop };
+  const freeze = async (ms: number): Promise<void> => {
+    child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    child.kill('SIGCONT');
+  };
+  return { version, brokers, restart, freeze, stop };
 }
 
 async function waitUntilAnswers(brokers: string, child: ChildProcess, output: () => string): Promise<void> {

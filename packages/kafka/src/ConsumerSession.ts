@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -44,10 +45,13 @@ export class ConsumerSession {
   #memberId: string | undefined;
   #assigned: TopicPartition[] = [];
   #lastActivity = Date.now();
+  /** Last answer from the brokers (a fetch or heartbeat response), for readiness. */
+  #lastContact = Date.now();
   #watchdog: NodeJS.Timeout | undefined;
   #restarts = 0;
+  #restarting = false;
   #stopping = false;
-  failure: string | undefined = 'not connected yet';
+  #failure: string | undefined = 'not connected yet';
 
   constructor(
     private readonly kafka: Kafka,
@@ -55,6 +59,19 @@ export class ConsumerSession {
     private readonly listener: SessionListener,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Why the consumer cannot work now, for readiness: not connected yet, crashed, stalled, or no
+   * answer from the brokers for three heartbeat intervals (kafkajs retries a broker that went away
+   * quietly, so without this a broker outage would never show).
+   */
+  get failure(): string | undefined {
+    if (this.#failure !== undefined) return this.#failure;
+    const silentMs = Date.now() - this.#lastContact;
+    const limitMs =
+      3 * (this.options.consumer.heartbeatInterval ?? 3000) + (this.options.consumer.maxWaitTimeInMs ?? 500);
+    return silentMs > limitMs ? `no answer from the brokers for ${silentMs} ms` : undefined;
+  }
 
   get assigned(): readonly TopicPartition[] {
     return this.#assigned;
@@ -64,10 +81,14 @@ export class ConsumerSession {
     const consumer = this.kafka.consumer(this.options.consumer);
     this.#consumer = consumer;
     const { events } = consumer;
-    consumer.on(events.FETCH_START, () => this.#touch());
-    consumer.on(events.HEARTBEAT, () => this.#touch());
-    consumer.on(events.REBALANCING, () => this.listener.onRebalancing());
+    // A consumer replaced by a restart may still report (its crash, its late join): ignore it.
+    const current = (): boolean => this.#consumer === consumer;
+    consumer.on(events.FETCH_START, () => current() && this.#touch());
+    consumer.on(events.HEARTBEAT, () => current() && this.#touch(true));
+    consumer.on(events.FETCH, () => current() && this.#touch(true));
+    consumer.on(events.REBALANCING, () => current() && this.listener.onRebalancing());
     consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      if (!current()) return;
       const memberChanged = this.#memberId !== undefined && this.#memberId !== payload.memberId;
       this.#memberId = payload.memberId;
       this.#assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
@@ -75,10 +96,12 @@ export class ConsumerSession {
       );
       // kafkajs keeps pause state across rebalances: start every assignment unpaused.
       this.resume(this.#assigned);
-      this.failure = undefined;
+      this.#failure = undefined;
+      this.#touch(true);
       this.listener.onAssigned(this.#assigned, memberChanged);
     });
     consumer.on(events.CRASH, ({ payload }) => {
+      if (!current()) return;
       this.logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
       this.#lose(`consumer crashed: ${payload.error.message}`);
       if (!payload.restart) this.#scheduleRestart();
@@ -93,7 +116,8 @@ export class ConsumerSession {
       partitionsConsumedConcurrently: holding ? 64 : 1,
       eachBatch: async (payload) => {
         this.#touch();
-        if (this.#stopping || !payload.isRunning() || payload.isStale()) return;
+        if (this.#consumer !== consumer || this.#stopping || !payload.isRunning() || payload.isStale())
+          return;
         this.listener.onBatch(payload);
         // Moves only the fetch position (auto-commit is off); commits come from the offset trackers.
         payload.resolveOffset(payload.batch.lastOffset());
@@ -149,19 +173,21 @@ export class ConsumerSession {
     }
   }
 
-  #touch(): void {
+  #touch(contact = false): void {
     this.#lastActivity = Date.now();
+    if (contact) this.#lastContact = this.#lastActivity;
   }
 
   #lose(reason: string): void {
-    this.failure = reason;
+    this.#failure = reason;
     this.#assigned = [];
     this.#memberId = undefined;
     this.listener.onLost();
   }
 
   #checkStall(): void {
-    if (this.#stopping || Date.now() - this.#lastActivity < this.options.stallTimeoutMs) return;
+    if (this.#stopping || this.#restarting) return;
+    if (Date.now() - this.#lastActivity < this.options.stallTimeoutMs) return;
     this.logger.error(
       { stalledMs: Date.now() - this.#lastActivity },
       'kafka consumer stalled; restarting it',
@@ -171,14 +197,17 @@ export class ConsumerSession {
     this.#scheduleRestart();
   }
 
+  /** One restart at a time: the watchdog and crash events wait until it has succeeded or failed. */
   #scheduleRestart(): void {
-    if (this.#stopping) return;
+    if (this.#stopping || this.#restarting) return;
+    this.#restarting = true;
     const delayMs = Math.min(30_000, 500 * 2 ** Math.min(this.#restarts++, 6));
     const old = this.#consumer;
     this.#consumer = undefined;
     setTimeout(() => {
       void (async () => {
-        await old?.disconnect().catch(() => undefined);
+        // A hung broker can hang the goodbye too; the new consumer need not wait for it.
+        await Promise.race([old?.disconnect().catch(() => undefined), sleep(5000)]);
         if (this.#stopping) return;
         try {
           await this.start();
@@ -186,8 +215,12 @@ export class ConsumerSession {
           this.logger.info('kafka consumer restarted');
         } catch (error) {
           this.logger.error({ err: error }, 'kafka consumer restart failed; trying again');
+          this.#restarting = false;
           this.#scheduleRestart();
+          return;
         }
+        this.#restarting = false;
+        this.#touch();
       })();
     }, delayMs);
   }
