@@ -1,4 +1,4 @@
-import type { RunningDaemon } from '@switchyard/core';
+import { Nack, type RunningDaemon } from '@switchyard/core';
 import { KAFKA_DEAD_LETTER_HEADERS, KafkaTransport } from '@switchyard/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -74,6 +74,26 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)('Kafka $version: ou
     await daemon.stop();
     daemon = undefined;
     expect(await committedOffsets(brokers, groupId, topic)).toEqual({ 0: 10 });
+  });
+
+  it('Nack(0) (retry at once) spends an attempt like any failure: dead-lettered after max attempts', async () => {
+    const topic = await createTopic(brokers);
+    await produceRaw(brokers, topic, events(3, 1));
+    let tries = 0;
+    daemon = await startDaemon(
+      (event) => {
+        if (event.seq !== 1) return;
+        tries += 1;
+        throw new Nack(0, 'not yet');
+      },
+      { brokers, topic, env: { KAFKA_TEST__CONSUMER__MAX_ATTEMPTS: '3' } },
+    );
+    await waitFor(() => daemon!.counter.finished >= 3, 30_000, '3 outcomes');
+    expect(tries).toBe(3);
+    expect(daemon.counter.get('dead-lettered')).toBe(1);
+    expect((await readAll(brokers, `${topic}.dlt`, 1)).map((record) => String(record.value))).toEqual([
+      JSON.stringify({ key: 'k0', seq: 1 }),
+    ]);
   });
 
   it('gives each kind of bad input its outcome and keeps consuming', async () => {

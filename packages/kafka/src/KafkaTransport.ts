@@ -108,16 +108,14 @@ export class KafkaTransport implements Transport, SessionListener {
     this.#finish(message as KafkaDelivery);
   }
 
+  /** A failed attempt: retried in place after the delay, as the next attempt. */
   async nack(message: TransportMessage, delaySeconds: number): Promise<void> {
-    const delivery = message as KafkaDelivery;
-    this.#inFlight -= 1;
-    const state = this.#partitions.current(delivery);
-    if (state === undefined || this.#closing) return this.#queue.settle(delivery);
-    // A delay of 0 is the runner releasing an unstarted message, not a failed attempt.
-    if (delaySeconds > 0) state.countFailure(delivery.offset);
-    const redelivery = { ...delivery, attempt: state.attemptOf(delivery.offset) };
-    this.#queue.park(redelivery, delaySeconds * 1000, Date.now());
-    this.#waker.wake();
+    this.#redeliver(message as KafkaDelivery, delaySeconds * 1000, true);
+  }
+
+  /** Never started: handed out again at once, with the same attempt number. */
+  async release(message: TransportMessage): Promise<void> {
+    this.#redeliver(message as KafkaDelivery, 0, false);
   }
 
   async extend(): Promise<void> {}
@@ -216,6 +214,16 @@ export class KafkaTransport implements Transport, SessionListener {
       const id = partitionId(state.topic, state.partition);
       this.logger.info({ partition: id, unfinished: state.tracker.unfinishedCount }, 'partition revoked');
     }
+  }
+
+  #redeliver(delivery: KafkaDelivery, delayMs: number, failed: boolean): void {
+    this.#inFlight -= 1;
+    const state = this.#partitions.current(delivery);
+    if (state === undefined || this.#closing) return this.#queue.settle(delivery);
+    if (failed) state.countFailure(delivery.offset);
+    const redelivery = { ...delivery, attempt: state.attemptOf(delivery.offset) };
+    this.#queue.park(redelivery, delayMs, Date.now());
+    this.#waker.wake();
   }
 
   #finish(delivery: KafkaDelivery): void {

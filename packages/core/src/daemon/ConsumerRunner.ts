@@ -153,7 +153,7 @@ export class ConsumerRunner {
   async #release(message: TransportMessage): Promise<void> {
     this.#released += 1;
     try {
-      await this.transport.nack(message, 0);
+      await (this.transport.release?.(message) ?? this.transport.nack(message, 0));
     } catch (error) {
       this.logger.warn(
         { err: error, messageId: message.id },

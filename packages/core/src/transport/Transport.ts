@@ -57,8 +57,14 @@ export interface Transport {
   receive(max: number, signal: AbortSignal): Promise<TransportMessage[]>;
   /** The message is done: delete it / mark its offset finished. */
   ack(message: TransportMessage): Promise<void>;
-  /** Redeliver after `delaySeconds` (0 = now). Also used on shutdown to release unstarted messages. */
+  /** The attempt failed: redeliver after `delaySeconds` (0 = now) as the next attempt. */
   nack(message: TransportMessage, delaySeconds: number): Promise<void>;
+  /**
+   * Optional: hand back a message that was received but never started (at shutdown, or a key's
+   * successor held back behind a retry), spending no attempt. Without it the daemon calls
+   * `nack(message, 0)` (SQS cannot tell the two apart: its receive count grows either way).
+   */
+  release?(message: TransportMessage): Promise<void>;
   /** Keep the lease for `seconds` more. */
   extend(message: TransportMessage, seconds: number): Promise<void>;
   /** Move the message to the dead-letter destination with its reason, then remove the original. */
