@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerCases, events, kafkaBrokers, produceRaw } from '../../kafka/support.js';
 import { startElasticMq, type RunningElasticMq } from '../../servers/elasticmq.js';
 import type { RunningKafka } from '../../servers/kafka.js';
@@ -22,8 +22,7 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
     });
     afterAll(() => broker?.stop());
 
-    it('the daemon rides out a broker restart mid-stream: not ready, ready again, nothing lost', async () => {
-      const count = 20_000;
+    const restartOnce = async (name: string, count: number): Promise<{ exited: boolean }> => {
       const { brokers } = broker!;
       // Readiness turns false after three heartbeat intervals (+ maxWaitTimeMs) without an answer from
       // the brokers; 300 ms heartbeats put that at 1.4 s, well inside a restart's 3 s or more.
@@ -36,16 +35,36 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
         settings: { 'kafka.heartbeatIntervalMs': 300 },
       });
       const all = events(count, KEYS);
-      await restartUnderDaemon({
+      return restartUnderDaemon({
         ...target,
-        name: 'kafka-broker-restart',
+        name,
+        serverPort: Number(brokers.split(':')[1]),
         count,
         keys: KEYS,
         dir,
         restart: () => broker!.restart(),
         send: (from, to) => produceRaw(brokers, target.topic, all.slice(from, to), 1000),
       });
+    };
+
+    it('the daemon rides out a broker restart mid-stream: not ready, ready again, nothing lost', async () => {
+      await restartOnce('kafka-broker-restart', 20_000);
     });
+
+    // KNOWN BUG (docs/faults.md): after a broker restart the daemon sometimes never exits on SIGTERM
+    // — it prints its summary, then a kafkajs consumer socket opened during the recovery keeps the
+    // process alive until the broker closes the idle connection (connections.max.idle.ms, 10 min).
+    // Seen in about one restart in three, so this test tries five; it fails while the bug is there
+    // and is kept out of the default run: FAULT_KNOWN_BUGS=1 npm run test:faults-long.
+    it.skipIf(process.env.FAULT_KNOWN_BUGS !== '1')(
+      'KNOWN BUG: exits on SIGTERM after a broker restart (5 restarts)',
+      async () => {
+        const hung: number[] = [];
+        for (let attempt = 1; attempt <= 5; attempt += 1)
+          if (!(await restartOnce(`kafka-broker-restart-exit-${attempt}`, 4000)).exited) hung.push(attempt);
+        expect(hung, 'restarts after which the daemon did not exit on SIGTERM').toEqual([]);
+      },
+    );
   },
 );
 
@@ -69,10 +88,12 @@ describe.skipIf(noElasticMq)('ElasticMQ restart (persistent)', () => {
     await restartUnderDaemon({
       ...target,
       name: 'elasticmq-restart',
+      serverPort: Number(new URL(server!.endpoint).port),
       count,
       keys: KEYS,
       dir,
-      // Down for 3 s more than the stop and start take: the daemon's receives fail meanwhile.
+      // Down 3 s between the stop and the start. Under the daemon's load ElasticMQ 1.6 does not
+      // exit on SIGTERM (it keeps serving) and is SIGKILLed after 10 s: its H2 store must survive that.
       restart: () => server!.restart(3000),
       send: (from, to) => target.send(ids.slice(from, to)),
     });

@@ -6,11 +6,14 @@ import { freePort } from '../../servers/freePort.js';
 import {
   faultSeed,
   printFigure,
-  ReadinessProbe,
+  listening,
+  ready,
+  Sampler,
   seconds,
   seededRandom,
   signal,
   startLedgerDaemon,
+  stopWithin,
   tally,
   waitUntil,
   type DaemonProcess,
@@ -37,6 +40,8 @@ const CRASHES = 10;
 const SIGTERMS = 3;
 /** `consumer.shutdownTimeoutMs` of the SIGTERM scenario: each stop must end within it. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** How long an idle daemon may take to exit after SIGTERM before it counts as hung. */
+const STOP_LIMIT_MS = 15_000;
 
 /** The run's seed, printed first so that a failure can be replayed. */
 function announceSeed(name: string): number {
@@ -319,7 +324,9 @@ function released(output: string): number {
 // ---- A server restart under a running daemon
 
 export interface RestartCase extends Scenario {
-  /** Stops the server and starts it again (same port, same data). */
+  /** The server's port on 127.0.0.1: sampled to time the outage. */
+  readonly serverPort: number;
+  /** Stops the server and starts it again (same port, same data); resolves once it answers. */
   restart(): Promise<void>;
   /** Sends messages [from, to) of the events. */
   send(from: number, to: number): Promise<void>;
@@ -328,30 +335,32 @@ export interface RestartCase extends Scenario {
 /**
  * Half the messages are sent, the daemon starts and handles some, the server restarts under it, the
  * other half is sent. The daemon must get through by itself: readiness (GET /health/ready) false
- * while the server is away and true again after, every message handled, the server drained.
+ * while the server is away and true again after, every message handled, the server drained. The
+ * outage is timed by sampling the server's port (closed → open), readiness by sampling the daemon.
  */
-export async function restartUnderDaemon(test: RestartCase): Promise<void> {
+export async function restartUnderDaemon(test: RestartCase): Promise<{ exited: boolean }> {
   const started = Date.now();
   await test.send(0, test.count / 2);
   const port = await freePort();
   const daemon = startLedgerDaemon({
-    ledgerFile: join(test.dir, 'ledger.log'),
+    ledgerFile: join(test.dir, `${test.name}.log`),
     handlerDelayMs: '2',
     args: [...test.args, '--healthcheck-port', String(port)],
   });
-  const probe = new ReadinessProbe(port);
+  const readiness = new Sampler(() => ready(port));
+  const server = new Sampler(() => listening(test.serverPort));
   const { ledger } = daemon;
   const handled = (): number => new Set(ledger.finished.map(({ id }) => id)).size;
   try {
     await waitUntil(
-      () => (ledger.poll(), handled() >= test.count / 8 && probe.samples.at(-1)?.ready === true),
+      () => (ledger.poll(), handled() >= test.count / 8 && readiness.latest === true),
       180_000,
       `${test.name}: ready and an eighth handled`,
       daemon,
     );
     const restartAt = Date.now();
     await test.restart();
-    const upAt = Date.now();
+    const restartMs = Date.now() - restartAt;
     await test.send(test.count / 2, test.count);
     await waitUntil(
       () => (ledger.poll(), handled() >= test.count),
@@ -360,35 +369,39 @@ export async function restartUnderDaemon(test: RestartCase): Promise<void> {
       daemon,
     );
     await waitUntil(() => test.drained(), 120_000, `${test.name}: drained`, daemon);
-    await waitUntil(
-      () => probe.samples.at(-1)?.ready === true,
-      60_000,
-      `${test.name}: ready at the end`,
-      daemon,
-    );
-    await probe.stop();
-    const exit = await signal(daemon, 'SIGTERM');
-    expect(exit.code, daemon.output()).toBe(0);
-    const outage = probe.outage(restartAt);
+    await waitUntil(() => readiness.latest === true, 60_000, `${test.name}: ready at the end`, daemon);
+    await Promise.all([readiness.stop(), server.stop()]);
+    // Nothing is in flight any more: a stop takes a second. A daemon still running after STOP_LIMIT_MS
+    // has hung (known Kafka bug, docs/faults.md): reported, and failed by the known-bug test only.
+    const signalAt = Date.now();
+    const exit = await stopWithin(daemon, STOP_LIMIT_MS);
+    if (exit === undefined)
+      console.warn(`${test.name}: the daemon did not exit within ${STOP_LIMIT_MS} ms of SIGTERM`);
+    else expect(exit.code, daemon.output()).toBe(0);
+    const down = server.outage(restartAt);
+    const notReady = readiness.outage(down.downAt ?? restartAt);
+    const span = (from?: number, to?: number): string | number =>
+      from === undefined || to === undefined ? 'n/a' : seconds(to - from);
     const { lost, duplicates } = tally(ledger.finished, test.count, test.keys);
     printFigure(test.name, {
       messages: test.count,
       lost: lost.length,
       duplicates,
-      server_down_s: seconds(upAt - restartAt),
-      not_ready_after_s: outage.falseAt === undefined ? 'never' : seconds(outage.falseAt - restartAt),
-      not_ready_s:
-        outage.falseAt === undefined || outage.readyAgainAt === undefined
-          ? 'n/a'
-          : seconds(outage.readyAgainAt - outage.falseAt),
-      recovery_s: outage.readyAgainAt === undefined ? 'n/a' : seconds(outage.readyAgainAt - upAt),
+      restart_call_s: seconds(restartMs),
+      server_down_s: span(down.downAt, down.upAt),
+      not_ready_after_s: notReady.downAt === undefined ? 'never' : span(down.downAt, notReady.downAt),
+      not_ready_s: span(notReady.downAt, notReady.upAt),
+      recovery_s: span(down.upAt, notReady.upAt),
+      stop_s: exit === undefined ? 'hung' : seconds(exit.at - signalAt),
       wall_s: seconds(Date.now() - started),
     });
     expect(lost.slice(0, 20), `${lost.length} lost`).toEqual([]);
-    expect(outage.falseAt, 'readiness went false while the server was away').toBeDefined();
-    expect(outage.readyAgainAt, 'readiness true again after the server came back').toBeDefined();
+    expect(down.downAt, 'the server was away').toBeDefined();
+    expect(notReady.downAt, 'readiness went false while the server was away').toBeDefined();
+    expect(notReady.upAt, 'readiness true again after the server came back').toBeDefined();
+    return { exited: exit !== undefined };
   } finally {
-    await probe.stop();
+    await Promise.all([readiness.stop(), server.stop()]);
     if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
   }
 }

@@ -1,5 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,7 +142,12 @@ export function startLedgerDaemon(options: DaemonOptions): DaemonProcess {
     },
   );
   let output = '';
-  const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-8000));
+  // FAULT_DAEMON_LOGS=<dir> keeps each daemon's whole output (with FAULT_LOG_LEVEL=info, say).
+  const logDir = process.env.FAULT_DAEMON_LOGS;
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-8000);
+    if (logDir !== undefined) appendFileSync(join(logDir, `daemon-${child.pid}.log`), chunk);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<Exit>((resolve) =>
@@ -172,40 +187,44 @@ export async function signal(daemon: DaemonProcess, name: 'SIGTERM' | 'SIGKILL')
   return exit;
 }
 
-export interface ReadinessSample {
-  readonly at: number;
-  /** undefined: the health endpoint did not answer. */
-  readonly ready: boolean | undefined;
+/** SIGTERM, then the exit if it comes within `limitMs`; else SIGKILL and undefined (it hung). */
+export async function stopWithin(daemon: DaemonProcess, limitMs: number): Promise<Exit | undefined> {
+  daemon.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const exit = await Promise.race([
+    daemon.exited,
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), limitMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (exit === undefined) await signal(daemon, 'SIGKILL');
+  daemon.ledger.poll();
+  return exit;
 }
 
-/** Samples GET /health/ready every `intervalMs` until stopped. */
-export class ReadinessProbe {
-  readonly samples: ReadinessSample[] = [];
+export interface Sample {
+  readonly at: number;
+  /** undefined: no answer (the health endpoint did not answer). */
+  readonly ok: boolean | undefined;
+}
+
+/** Samples a yes/no probe every `intervalMs` until stopped. */
+export class Sampler {
+  readonly samples: Sample[] = [];
   #running = true;
   readonly #loop: Promise<void>;
 
-  constructor(
-    readonly port: number,
-    intervalMs = 100,
-  ) {
+  constructor(probe: () => Promise<boolean | undefined>, intervalMs = 100) {
     this.#loop = (async () => {
       while (this.#running) {
-        this.samples.push({ at: Date.now(), ready: await this.#probe() });
+        this.samples.push({ at: Date.now(), ok: await probe() });
         await sleep(intervalMs);
       }
     })();
   }
 
-  async #probe(): Promise<boolean | undefined> {
-    try {
-      const response = await fetch(`http://127.0.0.1:${this.port}/health/ready`, {
-        signal: AbortSignal.timeout(2000),
-      });
-      await response.body?.cancel();
-      return response.status === 200;
-    } catch {
-      return undefined;
-    }
+  get latest(): boolean | undefined {
+    return this.samples.at(-1)?.ok;
   }
 
   async stop(): Promise<void> {
@@ -213,12 +232,41 @@ export class ReadinessProbe {
     await this.#loop;
   }
 
-  /** When readiness first went false at or after `since`, and when it was true again after that. */
-  outage(since: number): { falseAt?: number; readyAgainAt?: number } {
-    const falseAt = this.samples.find((sample) => sample.at >= since && sample.ready === false)?.at;
-    if (falseAt === undefined) return {};
-    return { falseAt, readyAgainAt: this.samples.find((sample) => sample.at > falseAt && sample.ready)?.at };
+  /** When the probe first said no at or after `since`, and when it said yes again after that. */
+  outage(since: number): { downAt?: number; upAt?: number } {
+    const downAt = this.samples.find((sample) => sample.at >= since && sample.ok === false)?.at;
+    if (downAt === undefined) return {};
+    return { downAt, upAt: this.samples.find((sample) => sample.at > downAt && sample.ok)?.at };
   }
+}
+
+/** GET /health/ready on the daemon's health port: true on 200, false on 503, undefined if no answer. */
+export async function ready(port: number): Promise<boolean | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    await response.body?.cancel();
+    return response.status === 200;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (a server is up). */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** Prints one quotable figure line: `FIGURE <name>: key=value …`. */
