@@ -50,6 +50,8 @@ export class ConsumerSession {
   #watchdog: NodeJS.Timeout | undefined;
   #restarts = 0;
   #restarting = false;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #restartRun: Promise<void> | undefined;
   #stopping = false;
   #failure: string | undefined = 'not connected yet';
 
@@ -124,6 +126,8 @@ export class ConsumerSession {
         if (holding) await this.#holdUntilFinished(payload);
       },
     });
+    // Stopped while this (re)start was connecting: leave at once rather than outlive the session.
+    if (this.#stopping) return consumer.disconnect();
     this.#touch();
     this.#watchdog ??= setInterval(() => this.#checkStall(), Math.max(1000, this.options.stallTimeoutMs / 4));
     this.#watchdog.unref();
@@ -143,9 +147,12 @@ export class ConsumerSession {
     await consumer.commitOffsets(entries.map((entry) => ({ ...entry, offset: String(entry.offset) })));
   }
 
+  /** Leaves the group; a restart under way is cancelled or waited for, so no consumer outlives this. */
   async stop(): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#watchdog);
+    clearTimeout(this.#restartTimer);
+    await Promise.race([this.#restartRun, sleep(10_000)]);
     const consumer = this.#consumer;
     this.#consumer = undefined;
     await consumer?.disconnect();
@@ -204,8 +211,8 @@ export class ConsumerSession {
     const delayMs = Math.min(30_000, 500 * 2 ** Math.min(this.#restarts++, 6));
     const old = this.#consumer;
     this.#consumer = undefined;
-    setTimeout(() => {
-      void (async () => {
+    this.#restartTimer = setTimeout(() => {
+      this.#restartRun = (async () => {
         // A hung broker can hang the goodbye too; the new consumer need not wait for it.
         await Promise.race([old?.disconnect().catch(() => undefined), sleep(5000)]);
         if (this.#stopping) return;
@@ -221,7 +228,7 @@ export class ConsumerSession {
         }
         this.#restarting = false;
         this.#touch();
-      })();
+      })().finally(() => (this.#restartRun = undefined));
     }, delayMs);
   }
 }

@@ -158,6 +158,12 @@ export abstract class ConsumerDaemon {
     process.off('SIGINT', stop);
     process.stdout.write(`${this.name} summary: ${running.counter.summaryLine()}\n`);
     process.exitCode = 0;
+    // Everything is drained, acked and closed by now; a client library's stray socket or timer must
+    // not keep a stopped daemon alive (an orchestrator would SIGKILL it, and count a failure).
+    setTimeout(() => {
+      running.logger.warn('handles still open two seconds after a clean stop; exiting anyway');
+      process.exit();
+    }, 2000).unref();
   }
 
   #loadConfig(
