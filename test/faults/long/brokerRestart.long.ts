@@ -41,7 +41,7 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
         serverPort: Number(brokers.split(':')[1]),
         count,
         keys: KEYS,
-        dir,
+        dir: dir(),
         restart: () => broker!.restart(),
         send: (from, to) => produceRaw(brokers, target.topic, all.slice(from, to), 1000),
       });
@@ -73,7 +73,7 @@ describe.skipIf(noElasticMq)('ElasticMQ restart (persistent)', () => {
   let server: RunningElasticMq | undefined;
   // Its own ElasticMQ, keeping queues and messages on disk (H2) so a restart loses nothing.
   beforeAll(async () => {
-    server = await startElasticMq({ dataDir: join(dir, 'data') });
+    server = await startElasticMq({ dataDir: join(dir(), 'data') });
   });
   afterAll(() => server?.stop());
 
@@ -91,7 +91,7 @@ describe.skipIf(noElasticMq)('ElasticMQ restart (persistent)', () => {
       serverPort: Number(new URL(server!.endpoint).port),
       count,
       keys: KEYS,
-      dir,
+      dir: dir(),
       // Down 3 s between the stop and the start. Under the daemon's load ElasticMQ 1.6 does not
       // exit on SIGTERM (it keeps serving) and is SIGKILLed after 10 s: its H2 store must survive that.
       restart: () => server!.restart(3000),

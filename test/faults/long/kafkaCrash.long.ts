@@ -38,7 +38,7 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)('Kafka $version: SI
       name: 'kafka-crash',
       count: COUNT,
       keys: KEYS,
-      dir,
+      dir: dir(),
       bound: { base: MAX_BUFFERED + CONCURRENCY, windowMs: 2 * COMMIT_INTERVAL_MS + 2000 },
     });
   });

@@ -46,7 +46,7 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
         name: 'kafka-sigterm-in-order',
         count,
         keys: KEYS,
-        dir,
+        dir: dir(),
         afterStop: committedMatchesFinished,
       });
     });
@@ -80,6 +80,13 @@ describe.skipIf(noElasticMq)('ElasticMQ: SIGTERM under load', () => {
       expect(leased, 'still leased after a graceful stop').toBeLessThanOrEqual(pollers * 10);
       return leased;
     };
-    await stopUnderLoad({ ...target, name: 'sqs-sigterm', count, keys: KEYS, dir, afterStop: stillLeased });
+    await stopUnderLoad({
+      ...target,
+      name: 'sqs-sigterm',
+      count,
+      keys: KEYS,
+      dir: dir(),
+      afterStop: stillLeased,
+    });
   });
 });

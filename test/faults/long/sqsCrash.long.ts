@@ -32,7 +32,7 @@ describe.skipIf(noElasticMq)('ElasticMQ: SIGKILL ×10', () => {
       name: 'sqs-crash',
       count: COUNT,
       keys: KEYS,
-      dir,
+      dir: dir(),
       bound: { base: CONCURRENCY, windowMs: ACK_FLUSH_MS + 1000 },
     });
   });

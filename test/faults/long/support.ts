@@ -13,7 +13,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 
 const CHILD_DIR = fileURLToPath(new URL('../child/', import.meta.url));
 
@@ -277,11 +277,20 @@ export function printFigure(name: string, fields: Record<string, string | number
   console.log(`FIGURE ${name}: ${text}`);
 }
 
-/** A fresh temporary directory for the ledgers of the calling suite, removed after it. */
-export function scratchDir(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `switchyard-${name}-`));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+/** A fresh temporary directory for the calling suite's ledgers, removed after it; call it in a test or hook. */
+export function scratchDir(name: string): () => string {
+  // Made when the suite runs (not when it is collected: a skipped or filtered suite leaves nothing).
+  let dir: string | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), `switchyard-${name}-`));
+  });
+  afterAll(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (dir === undefined) throw new Error(`scratchDir(${name}) used outside its suite's tests`);
+    return dir;
+  };
 }
 
 export const seconds = (ms: number): number => Math.round(ms / 100) / 10;
