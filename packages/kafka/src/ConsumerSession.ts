@@ -152,7 +152,8 @@ export class ConsumerSession {
     this.#stopping = true;
     clearInterval(this.#watchdog);
     clearTimeout(this.#restartTimer);
-    await Promise.race([this.#restartRun, sleep(10_000)]);
+    // Unref’d: a timer must not keep a stopped daemon alive.
+    await Promise.race([this.#restartRun, sleep(10_000, undefined, { ref: false })]);
     const consumer = this.#consumer;
     this.#consumer = undefined;
     await consumer?.disconnect();
@@ -214,7 +215,10 @@ export class ConsumerSession {
     this.#restartTimer = setTimeout(() => {
       this.#restartRun = (async () => {
         // A hung broker can hang the goodbye too; the new consumer need not wait for it.
-        await Promise.race([old?.disconnect().catch(() => undefined), sleep(5000)]);
+        await Promise.race([
+          old?.disconnect().catch(() => undefined),
+          sleep(5000, undefined, { ref: false }),
+        ]);
         if (this.#stopping) return;
         try {
           await this.start();
