@@ -345,7 +345,7 @@ export interface RestartCase extends Scenario {
  * while the server is away and true again after, every message handled, the server drained. The
  * outage is timed by sampling the server's port (closed → open), readiness by sampling the daemon.
  */
-export async function restartUnderDaemon(test: RestartCase): Promise<{ exited: boolean }> {
+export async function restartUnderDaemon(test: RestartCase): Promise<void> {
   const started = Date.now();
   await test.send(0, test.count / 2);
   const port = await freePort();
@@ -378,13 +378,12 @@ export async function restartUnderDaemon(test: RestartCase): Promise<{ exited: b
     await waitUntil(() => test.drained(), 120_000, `${test.name}: drained`, daemon);
     await waitUntil(() => readiness.latest === true, 60_000, `${test.name}: ready at the end`, daemon);
     await Promise.all([readiness.stop(), server.stop()]);
-    // Nothing is in flight any more: a stop takes a second. A daemon still running after STOP_LIMIT_MS
-    // has hung (known Kafka bug, docs/faults.md): reported, and failed by the known-bug test only.
+    // Nothing is in flight any more: a stop takes a second. One still running after STOP_LIMIT_MS has
+    // hung (as it did after some broker restarts before 6eb8f5b, docs/faults.md): killed, and failed.
     const signalAt = Date.now();
     const exit = await stopWithin(daemon, STOP_LIMIT_MS);
     if (exit === undefined)
       console.warn(`${test.name}: the daemon did not exit within ${STOP_LIMIT_MS} ms of SIGTERM`);
-    else expect(exit.code, daemon.output()).toBe(0);
     const down = server.outage(restartAt);
     const notReady = readiness.outage(down.downAt ?? restartAt);
     const span = (from?: number, to?: number): string | number =>
@@ -406,7 +405,7 @@ export async function restartUnderDaemon(test: RestartCase): Promise<{ exited: b
     expect(down.downAt, 'the server was away').toBeDefined();
     expect(notReady.downAt, 'readiness went false while the server was away').toBeDefined();
     expect(notReady.upAt, 'readiness true again after the server came back').toBeDefined();
-    return { exited: exit !== undefined };
+    expect(exit, `exits within ${STOP_LIMIT_MS} ms of SIGTERM`).toMatchObject({ code: 0 });
   } finally {
     await Promise.all([readiness.stop(), server.stop()]);
     if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
