@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort } from './freePort.js';
+import { freePorts } from './freePort.js';
 
 const POM_DIR = fileURLToPath(new URL('./kafka/', import.meta.url));
 /** Jars are copied here once per version (gitignored); Maven's ~/.m2 makes a fresh copy fast too. */
@@ -92,7 +92,7 @@ export async function startKafka(version: string): Promise<RunningKafka> {
   const jarDir = ensureJars(version);
   const classpath = `${jarDir}/*`;
   const dataDir = mkdtempSync(join(tmpdir(), `switchyard-kafka-${version}-`));
-  const [port, controllerPort] = [await freePort(), await freePort()];
+  const [port = 0, controllerPort = 0] = await freePorts(2);
   const properties = join(dataDir, 'server.properties');
   writeFileSync(properties, serverProperties(dataDir, port, controllerPort));
   const clusterId = randomBytes(16).toString('base64url').slice(0, 22);

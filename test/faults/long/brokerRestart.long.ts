@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { brokerCases, events, kafkaBrokers, produceRaw } from '../../kafka/support.js';
 import { startElasticMq, type RunningElasticMq } from '../../servers/elasticmq.js';
-import type { RunningKafka } from '../../servers/kafka.js';
 import { noElasticMq } from '../../sqs/support.js';
 import { restartUnderDaemon } from './scenarios.js';
-import { startKafkaRetrying } from './servers.js';
+import { startKafka, type RunningKafka } from '../../servers/kafka.js';
 import { eventIds, scratchDir } from './support.js';
 import { kafkaTarget, sqsTarget } from './transports.js';
 
@@ -18,7 +17,7 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
     let broker: RunningKafka | undefined;
     // Its own broker: the suite's shared one must not go away under the other tests.
     beforeAll(async () => {
-      broker = await startKafkaRetrying(version);
+      broker = await startKafka(version);
     });
     afterAll(() => broker?.stop());
 

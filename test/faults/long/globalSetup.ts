@@ -1,8 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startElasticMq, type RunningElasticMq } from '../../servers/elasticmq.js';
-import { KAFKA_VERSIONS, type RunningKafka } from '../../servers/kafka.js';
 import { requireTool } from '../../servers/requireTool.js';
-import { startKafkaRetrying } from './servers.js';
+import { KAFKA_VERSIONS, startKafka, type RunningKafka } from '../../servers/kafka.js';
 
 // `kafkaBrokers` and `elasticMqEndpoint` are declared by the kafka and sqs suites' global setups;
 // the long fault suite provides the same keys, so it reuses their support modules.
@@ -24,7 +23,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (available) {
     try {
       elasticMq = await startElasticMq({ heapMb: 1024 });
-      kafka = await startKafkaRetrying(KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!);
+      kafka = await startKafka(KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!);
     } catch (error) {
       await stopAll();
       throw error;
