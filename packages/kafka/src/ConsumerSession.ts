@@ -118,8 +118,7 @@ export class ConsumerSession {
       partitionsConsumedConcurrently: holding ? 64 : 1,
       eachBatch: async (payload) => {
         this.#touch();
-        if (this.#consumer !== consumer || this.#stopping || !payload.isRunning() || payload.isStale())
-          return;
+        if (!current() || this.#stopping || !payload.isRunning() || payload.isStale()) return;
         this.listener.onBatch(payload);
         // Moves only the fetch position (auto-commit is off); commits come from the offset trackers.
         payload.resolveOffset(payload.batch.lastOffset());
@@ -177,7 +176,7 @@ export class ConsumerSession {
         throw error;
       }
       this.#touch();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 
