@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { ConsumerConfig, DaemonConfig, envVarName, MemoryConfig, type ConfigClass } from '@switchyard/core';
 import { KafkaConfig } from '@switchyard/kafka';
 import { HealthConfig } from '@switchyard/observability';
+import { SentryConfig } from '@switchyard/sentry';
+import { RoutingConfig } from '@switchyard/routing';
 import { SqsConfig } from '@switchyard/sqs';
 import { getMetadataStorage } from 'class-validator';
+import { STOP_NAMES } from '../../apps/demo/src/pipeline.js';
 
-// Every section the example daemon (apps/simple) loads: core's, its transports' and its plugin's.
+// Every section the example daemon (apps/simple) loads: core's, its transports' and its plugins'.
 const SECTIONS: Array<[string, ConfigClass]> = [
   ['daemon', DaemonConfig],
   ['consumer', ConsumerConfig],
@@ -15,6 +18,7 @@ const SECTIONS: Array<[string, ConfigClass]> = [
   ['sqs', SqsConfig],
   ['kafka', KafkaConfig],
   ['health', HealthConfig],
+  ['sentry', SentryConfig],
 ];
 
 function keysOf(section: ConfigClass): string[] {
@@ -25,13 +29,21 @@ function keysOf(section: ConfigClass): string[] {
 }
 
 describe('.env.example', () => {
-  it('lists every config key of the example daemon', () => {
-    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
-    const missing = SECTIONS.flatMap(([name, section]) =>
+  const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+  const unlisted = (daemon: string, sections: Array<[string, ConfigClass]>): string[] =>
+    sections.flatMap(([name, section]) =>
       keysOf(section)
-        .map((key) => envVarName('simple-consumer', name, key))
+        .map((key) => envVarName(daemon, name, key))
         .filter((variable) => !new RegExp(`^#? ?${variable}=`, 'm').test(example)),
     );
-    expect(missing).toEqual([]);
+
+  it('lists every config key of the example daemon', () => {
+    expect(unlisted('simple-consumer', SECTIONS)).toEqual([]);
+  });
+
+  // `npm start` runs the demo: its stops are daemons with the same sections plus routing.
+  it("names the demo's stop daemons and lists the routing keys they add", () => {
+    for (const stop of STOP_NAMES) expect(example).toContain(stop);
+    expect(unlisted('contactpoint', [['routing', RoutingConfig]])).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
 describe('README', () => {
   const readme = read('README.md');
   // Blocks whose first line names a source file must be that file, verbatim: the file compiles in
-  // `npm test` (typecheck and build), so the README's example compiles as written.
+  // `npm test` (typecheck and build), so the README's example compiles as written; a test file
+  // among them also runs there.
   const blocks = [...readme.matchAll(/```ts\n\/\/ (apps\/[^\n]+\.ts)\n([\s\S]*?)```/g)];
 
   it('shows the example files', () => {
@@ -18,6 +19,8 @@ describe('README', () => {
       'apps/simple/src/Greeter.ts',
       'apps/simple/src/SimpleHandler.ts',
       'apps/simple/src/SimpleConsumerDaemon.ts',
+      // "Testing your daemon": a test file the unit suite runs, so the snippet must pass as written.
+      'apps/simple/test/SimpleConsumerDaemon.test.ts',
     ]);
   });
 

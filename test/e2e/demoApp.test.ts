@@ -7,4 +7,14 @@ describe('the demo pipeline (built, in a child process)', () => {
     expect(result.code, result.stderr).toBe(0);
     expectDemoNumbersAddUp(result.stdout, 400);
   });
+
+  it('each stop reads its config under its own prefix; a bad value stops the start with one line', async () => {
+    const result = await runBuiltApp('demo', ['--count', '10'], {
+      env: { CONTACTPOINT__CONSUMER__CONCURRENCY: 'lots' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'demo: cannot start: invalid config: consumer.concurrency = "lots" from environment CONTACTPOINT__CONSUMER__CONCURRENCY: expected a number\n',
+    );
+  });
 });

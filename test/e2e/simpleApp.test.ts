@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuiltApp, simpleSummary as summaryOf, type RunOptions } from '../support/runBuiltApp.js';
 import { CORE_FLAGS } from '../support/coreFlags.js';
+import { freePort } from '../servers/freePort.js';
 
 // The built example, run as a user runs it (`npm test` builds before testing); JSON logs to read.
 const run = (args: string[], options: RunOptions = {}) =>
@@ -33,6 +34,7 @@ describe('the simple example daemon (built, in a child process)', () => {
     for (const flag of CORE_FLAGS) {
       expect(result.stdout).toContain(flag);
     }
+    expect(result.stdout).toContain('--sqs-queue-url'); // an alias, named beside --queue-url
   });
 
   it('an unknown flag is a usage error (exit 2)', async () => {
@@ -55,6 +57,28 @@ describe('the simple example daemon (built, in a child process)', () => {
     const result = await run(['--count', '1'], { env: { SIMPLE_CONSUMER__CONSUMER__CONCURENCY: '4' } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('SIMPLE_CONSUMER__CONSUMER__CONCURENCY is not a config key');
+  });
+
+  it('reads .env from the working directory, or the --env-file named; a missing one stops the start', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'switchyard-'));
+    writeFileSync(join(cwd, '.env'), 'SIMPLE_CONSUMER__CONSUMER__CONCURRENCY=lots\n');
+    const fromDotenv = await run(['--count', '1'], { cwd });
+    expect(fromDotenv.code).toBe(1);
+    expect(fromDotenv.stderr).toContain(
+      'from .env SIMPLE_CONSUMER__CONSUMER__CONCURRENCY: expected a number',
+    );
+    writeFileSync(join(cwd, 'named.env'), 'SIMPLE_CONSUMER__CONSUMER__MAX_ATTEMPTS=none\n');
+    const named = await run(['--count', '1', '--env-file', join(cwd, 'named.env')], { cwd });
+    expect(named.stderr).toContain('consumer.maxAttempts = "none" from .env');
+    expect(named.stderr).not.toContain('CONCURRENCY'); // the named file replaces the default one
+    // Node itself checks an `--env-file` argument, even one after the script, before the daemon
+    // runs (exit 9, "node: <path>: not found"); the daemon's own check covers start() in-process.
+    const missingFile = join(cwd, 'missing.env');
+    const missing = await run(['--count', '1', '--env-file', missingFile]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`${missingFile}: (not found|no such file)$`)),
+    ]);
   });
 
   it('--replay FILE consumes recorded messages, bad lines included, then exits 0', async () => {
@@ -81,18 +105,34 @@ describe('the simple example daemon (built, in a child process)', () => {
     expect(summaryOf(result.stdout)).toMatchObject({ received: 2, succeeded: 2 });
   });
 
-  it('SIGTERM stops a running daemon gracefully: summary and exit 0', async () => {
-    let pid = 0;
-    const finished = run([], {
-      env: { SIMPLE_CONSUMER__DAEMON__PROGRESS_INTERVAL_MS: '0' },
-      onStart: (started) => (pid = started),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    process.kill(pid, 'SIGTERM');
-    const result = await finished;
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('"msg":"signal received: shutting down"');
-    expect(summaryOf(result.stdout).received).toBeGreaterThan(0);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s stops a running daemon gracefully: summary and exit 0',
+    async (signal) => {
+      let pid = 0;
+      const finished = run([], {
+        env: { SIMPLE_CONSUMER__DAEMON__PROGRESS_INTERVAL_MS: '0' },
+        onStart: (started) => (pid = started),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      process.kill(pid, signal);
+      const result = await finished;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`"signal":"${signal}","msg":"signal received: shutting down"`);
+      // In-flight handlers finished: every received message either succeeded or was released unstarted.
+      const summary = summaryOf(result.stdout);
+      const released = Number(/"released":(\d+)/.exec(result.stdout)?.[1] ?? 0);
+      expect(summary.received).toBeGreaterThan(0);
+      expect(summary.succeeded! + released).toBe(summary.received);
+      expect(result.stdout).not.toContain('shutdown deadline passed');
+    },
+  );
+
+  it('a fatal error after start-up (--replay of a missing file) exits 1 with one line on stderr', async () => {
+    const result = await run(['--replay', '/no/such/recording.jsonl']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      "simple-consumer: fatal: cannot read the input: ENOENT: no such file or directory, open '/no/such/recording.jsonl'",
+    ]);
   });
 
   it('--debug raises the log level', async () => {
@@ -100,11 +140,28 @@ describe('the simple example daemon (built, in a child process)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/"level":20,.*"msg":"hello, message 1"/);
   });
+
+  it.each([
+    ['the command line', ['--set', 'kafka.saslPassword=hunter2-from-cli'], {}],
+    ['the environment', [], { SIMPLE_CONSUMER__KAFKA__SASL_PASSWORD: 'hunter2-from-env' }],
+  ])('--debug logs the config with a @secret() key from %s redacted', async (_, args, env) => {
+    const result = await run(['--count', '3', '--debug', ...args], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/"saslPassword":"\[redacted\]".*"msg":"config loaded"/);
+    expect(result.stdout + result.stderr).not.toContain('hunter2');
+  });
+
+  it('a misspelt secret key on the command line is refused without printing its value', async () => {
+    const result = await run(['--count', '1', '--set', 'kafka.saslPasword=hunter2-misspelt']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--set kafka.saslPasword: "kafka.saslPasword" is not a config key');
+    expect(result.stdout + result.stderr).not.toContain('hunter2');
+  });
 });
 
 describe('the simple example with --healthcheck-port', () => {
   it('answers the probes and /metrics while consuming', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     let pid = 0;
     const finished = run(['--healthcheck-port', String(port), '--set', 'health.host=127.0.0.1'], {
       onStart: (started) => (pid = started),
@@ -132,8 +189,12 @@ describe('the simple example with --healthcheck-port', () => {
     expect(metrics).toMatch(
       /switchyard_messages_total\{outcome="succeeded",media_type="application\/vnd.switchyard.simple"\} [1-9]/,
     );
-    expect((await get('/health/live')).status).toBe(200);
-    expect((await get('/health/ready')).status).toBe(200);
+    const live = await get('/health/live');
+    expect(live.status).toBe(200);
+    expect(JSON.parse(live.body)).toMatchObject({ status: 'ok', busy: false });
+    const ready = await get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', connected: true, draining: false });
     process.kill(pid, 'SIGTERM');
     expect((await finished).code).toBe(0);
   });

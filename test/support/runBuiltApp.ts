@@ -14,14 +14,22 @@ export interface RunOptions {
   stdin?: string;
   /** Called with the child's pid once it runs (to signal it). */
   onStart?: (pid: number) => void;
+  /** Working directory (where a default `.env` is read from); default: the test's. */
+  cwd?: string;
 }
 
 /** Runs a built example app (`apps/<name>/dist/main.js`) in a child process, as a user would. */
 export function runBuiltApp(app: string, args: string[], options: RunOptions = {}): Promise<AppRun> {
   const main = fileURLToPath(new URL(`../../apps/${app}/dist/main.js`, import.meta.url));
+  return runCommand(process.execPath, [main, ...args], options);
+}
+
+/** Runs `command` in a child process with only PATH (and `options.env`) in its environment. */
+export function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<AppRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], {
+    const child = spawn(command, args, {
       env: { PATH: process.env.PATH ?? '', ...options.env },
+      cwd: options.cwd,
     });
     let stdout = '';
     let stderr = '';

@@ -50,10 +50,12 @@ const options = new Command('demo')
 
 const level = options.debug ? 'debug' : 'warn';
 const buses = usageChecked(() => busesOf(options));
-const pipeline = await DemoPipeline.start(
-  ['--set', `daemon.logLevel=${level}`, '--set', 'memory.waitMs=50'],
-  buses,
-  await contactCacheFor(options),
+const pipeline = await startChecked(async () =>
+  DemoPipeline.start(
+    ['--set', `daemon.logLevel=${level}`, '--set', 'memory.waitMs=50'],
+    buses,
+    await contactCacheFor(options),
+  ),
 );
 const stopPushing = new AbortController();
 let pushed = 0;
@@ -140,6 +142,16 @@ function busesOf(settings: {
   if (buses.kafkaBrokers === undefined && [...buses.placed.values()].includes('kafka'))
     throw new Error('--stop-bus …=kafka needs --kafka-brokers');
   return buses;
+}
+
+/** A start-up error (bad config, no server) is one line on stderr and exit code 1, like the daemons' own. */
+async function startChecked<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    process.stderr.write(`demo: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
 }
 
 /** A usage error is one line on stderr and exit code 2, like the daemons' own. */

@@ -1,6 +1,7 @@
 import { ConsumerDaemon } from '@switchyard/core';
 import { kafkaTransportFactory } from '@switchyard/kafka';
-import { healthPlugin } from '@switchyard/observability';
+import { healthPlugin, tracingPlugin } from '@switchyard/observability';
+import { sentryPlugin } from '@switchyard/sentry';
 import { sqsTransportFactory } from '@switchyard/sqs';
 import { SimpleHandler } from './SimpleHandler.js';
 
@@ -9,5 +10,6 @@ export class SimpleConsumerDaemon extends ConsumerDaemon {
   override readonly handlers = [SimpleHandler];
   // SQS with --queue-url, Kafka with --kafka-brokers, else the embedded in-memory bus.
   override readonly transports = [sqsTransportFactory, kafkaTransportFactory];
-  override readonly plugins = [healthPlugin];
+  // Each off until configured: --healthcheck-port, SIMPLE_CONSUMER__SENTRY__ENABLED, an OTel SDK.
+  override readonly plugins = [healthPlugin, sentryPlugin, tracingPlugin];
 }

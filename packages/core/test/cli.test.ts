@@ -62,6 +62,19 @@ describe('parseCli flags that set config keys', () => {
     });
   });
 
+  it('--help names an alias next to its flag', () => {
+    const printed = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(() => parse('--help')).toThrow(expect.objectContaining({ code: 'commander.helpDisplayed' }));
+    // Commander wraps long lines to the terminal's width.
+    const help = printed.mock.calls
+      .map(([chunk]) => String(chunk))
+      .join('')
+      .replace(/\s+/g, ' ');
+    expect(help).toContain(
+      '--queue-url <url> SQS queue to consume (config sqs.queueUrl; alias --sqs-queue-url)',
+    );
+  });
+
   it('a boolean flag sets its key to "true"', () => {
     expect(parse('--from-beginning').config.get('kafka.fromBeginning')).toEqual({
       value: 'true',
@@ -87,10 +100,10 @@ describe('parseCli flags that set config keys', () => {
 });
 
 describe('parseCli --set', () => {
-  it('sets section.key to the value, remembering the flag', () => {
+  it('sets section.key to the value, remembering the flag and key but not the value (it may be a secret)', () => {
     expect(parse('--set', 'consumer.maxAttempts=3').config.get('consumer.maxAttempts')).toEqual({
       value: '3',
-      flag: '--set consumer.maxAttempts=3',
+      flag: '--set consumer.maxAttempts',
     });
   });
 
@@ -120,6 +133,10 @@ describe('parseCli --set', () => {
 
   it.each(['consumer.maxAttempts', '=3'])('refuses %j', (assignment) => {
     expect(() => parse('--set', assignment)).toThrow(/expected section\.key=value/);
+  });
+
+  it('does not repeat a value without a key in its error', () => {
+    expect(() => parse('--set', '=hunter2')).toThrow(/^(?!.*hunter2)/);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   SwitchyardError,
   TOKENS,
   type HandlerContext,
+  type HandlerTarget,
   type Middleware,
   type MessageContext,
   type Outcome,
@@ -26,6 +27,15 @@ afterEach(async () => {
 });
 
 const order = { id: 'o-1', quantity: 1 };
+
+/** Starting a daemon with these handlers fails, and the error says `message`. */
+async function expectStartToFail(handlers: HandlerTarget[], message: string): Promise<void> {
+  class Daemon extends ConsumerDaemon {
+    readonly name = 'failing';
+    override readonly handlers = handlers;
+  }
+  await expect(TestDaemon.start(new Daemon())).rejects.toThrow(message);
+}
 
 describe('object graph', () => {
   it('lets a test override any binding with rebind', async () => {
@@ -63,17 +73,52 @@ describe('object graph', () => {
     );
   });
 
+  it('names the missing binding and the class that needs it at the end of a deeper chain', async () => {
+    @injectable()
+    class PaymentGateway {
+      constructor(@inject(Symbol.for('PaymentClient')) readonly client: unknown) {}
+    }
+    @injectable()
+    class Billing {
+      constructor(readonly gateway: PaymentGateway) {}
+    }
+    @handles(Order)
+    @injectable()
+    class BillsOrders {
+      constructor(readonly billing: Billing) {}
+      handle(): void {}
+    }
+    await expectStartToFail(
+      [BillsOrders],
+      'cannot build BillsOrders for the daemon (handlers): PaymentGateway needs Symbol(PaymentClient), which nothing binds',
+    );
+  });
+
+  it('names a middleware whose dependency is missing, not the runner built on it', async () => {
+    @injectable()
+    class NeedsMetrics implements Middleware {
+      readonly name = 'needs-metrics';
+      constructor(@inject(Symbol.for('MetricsClient')) readonly metrics: unknown) {}
+      handle(_: MessageContext, next: () => Promise<Outcome>): Promise<Outcome> {
+        return next();
+      }
+    }
+    class MeteredDaemon extends OrderDaemon {
+      override readonly middleware = [NeedsMetrics];
+    }
+    await expect(TestDaemon.start(new MeteredDaemon())).rejects.toThrow(
+      'cannot build NeedsMetrics for the daemon (middleware): NeedsMetrics needs Symbol(MetricsClient), which nothing binds',
+    );
+  });
+
   it('refuses two handlers for one media type at start, naming both', async () => {
     @handles(Order)
     @injectable()
     class SecondOrderHandler {
       handle(): void {}
     }
-    class TwoHandlers extends ConsumerDaemon {
-      readonly name = 'two';
-      override readonly handlers = [OrderHandler, SecondOrderHandler];
-    }
-    await expect(TestDaemon.start(new TwoHandlers())).rejects.toThrow(
+    await expectStartToFail(
+      [OrderHandler, SecondOrderHandler],
       `media type "${ORDER}" has two handlers: OrderHandler and SecondOrderHandler`,
     );
   });
@@ -82,13 +127,7 @@ describe('object graph', () => {
     class Undecorated {
       handle(): void {}
     }
-    class Misconfigured extends ConsumerDaemon {
-      readonly name = 'misconfigured';
-      override readonly handlers = [Undecorated];
-    }
-    await expect(TestDaemon.start(new Misconfigured())).rejects.toThrow(
-      'Undecorated is listed as a handler but has no @handles',
-    );
+    await expectStartToFail([Undecorated], 'Undecorated is listed as a handler but has no @handles');
   });
 });
 

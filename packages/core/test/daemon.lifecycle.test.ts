@@ -89,6 +89,21 @@ describe('graceful shutdown', () => {
     expect((await daemon.queue.receive(10, 0)).map((message) => message.receiveCount)).toEqual([2]);
   });
 
+  it('fail() drains like a stop but records the first fatal reason; a clean stop records none', async () => {
+    const { daemon: failing } = await start(async () => {
+      await sleep(200);
+    });
+    const inFlight = failing.sendRawAndWait(orderBody('in-flight'));
+    while (failing.running.status.inFlight === 0) await sleep(5);
+    await failing.running.fail('publisher failed', new Error('broker gone'));
+    await failing.running.fail('later', new Error('ignored'));
+    expect(failing.running.failure).toBe('publisher failed: broker gone');
+    expect((await inFlight).kind).toBe('succeeded');
+    const { daemon: clean } = await start(() => undefined);
+    await clean.stop();
+    expect(clean.running.failure).toBeUndefined();
+  });
+
   it('extends the lease of a handler that outlives the visibility timeout, so it is delivered once', async () => {
     const { daemon, behaviour } = await start(async () => {
       await sleep(2500);

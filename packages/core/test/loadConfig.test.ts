@@ -3,6 +3,7 @@ import { IsArray, IsBoolean, IsInt, IsObject, IsString, IsUrl, Min } from 'class
 import { describe, expect, it } from 'vitest';
 import { configSection, secret, type ConfigClass } from '../src/config/configSection.js';
 import { ConsumerConfig } from '../src/config/ConsumerConfig.js';
+import { parseCli } from '../src/daemon/cli.js';
 import { DaemonConfig } from '../src/config/DaemonConfig.js';
 import { loadConfig, type ConfigSources } from '../src/config/loadConfig.js';
 import { ErrorCodes } from '../src/errors/codes.js';
@@ -34,9 +35,7 @@ const DAEMON = 'simple-consumer';
 const MAX_ATTEMPTS_ENV = 'SIMPLE_CONSUMER__CONSUMER__MAX_ATTEMPTS';
 
 function fromCli(assignments: Record<string, string>): ConfigSources['cli'] {
-  return new Map(
-    Object.entries(assignments).map(([key, value]) => [key, { value, flag: `--set ${key}=${value}` }]),
-  );
+  return new Map(Object.entries(assignments).map(([key, value]) => [key, { value, flag: `--set ${key}` }]));
 }
 
 function load(sources: Partial<ConfigSources>, sections: ConfigClass[] = [ConsumerSection]) {
@@ -150,7 +149,7 @@ describe('loadConfig: invalid and missing values', () => {
     const error = thrownBy(() => load({ cli: fromCli({ 'consumer.enabled': 'maybe' }) }));
     expect(error.code).toBe(ErrorCodes.CONFIG_INVALID);
     expect(error.message).toContain('consumer.enabled');
-    expect(error.message).toContain('--set consumer.enabled=maybe');
+    expect(error.message).toContain('consumer.enabled = "maybe" from --set consumer.enabled: expected');
   });
 
   it('a required key (no initializer) that no source sets names the key and the environment variable', () => {
@@ -240,6 +239,30 @@ describe('LoadedConfig.describe', () => {
     const error = thrownBy(() => load({ env: { SIMPLE_CONSUMER__VAULT__PIN: 'hunter2' } }, [VaultSection]));
     expect(error.code).toBe(ErrorCodes.CONFIG_INVALID);
     expect(error.message).toContain('vault.pin');
+    expect(error.message).not.toContain('hunter2');
+  });
+});
+
+describe('secrets given with --set', () => {
+  // Through the real parser: what it records as the source is what the errors print.
+  const loadWithSet = (assignment: string) =>
+    thrownBy(() => load({ cli: parseCli(DAEMON, ['--set', assignment], []).config }, [VaultSection]));
+
+  it('a secret value of the wrong type names the key and the flag, not the value', () => {
+    const error = loadWithSet('vault.pin=hunter2');
+    expect(error.message).toContain('vault.pin = "[redacted]" from --set vault.pin: expected a number');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('a secret value breaking a rule names the key, not the value', () => {
+    const error = loadWithSet('vault.dsn=hunter2-is-not-a-url');
+    expect(error.message).toContain('vault.dsn');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('a misspelt secret key names the flag and key, not the value', () => {
+    const error = loadWithSet('vault.dns=https://user:hunter2@vault.example.com');
+    expect(error.message).toContain('--set vault.dns: "vault.dns" is not a config key');
     expect(error.message).not.toContain('hunter2');
   });
 });

@@ -1,4 +1,4 @@
-import { IsArray, IsIn, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsNumber, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { configSection } from './configSection.js';
 
 /** How the daemon consumes: concurrency, retries, limits, shutdown. Env: `<DAEMON>__CONSUMER__<KEY>`. */
@@ -7,8 +7,18 @@ export class ConsumerConfig {
   /** Messages handled at once; the daemon never holds more than this many (flag `--concurrency`). */
   @IsInt() @Min(1) @Max(10_000) concurrency = 16;
 
-  /** Largest batch asked of the transport in one receive. */
+  /**
+   * Most messages asked of the broker in one call: SQS's MaxNumberOfMessages per ReceiveMessage
+   * (SQS allows 10). Each receive is offered the daemon's whole free room; SQS fills it with up to
+   * `sqs.pollers` calls at once, the embedded bus and Kafka hand over up to the room from their buffer.
+   */
   @IsInt() @Min(1) @Max(1000) batchSize = 10;
+
+  /**
+   * A running handler's lease (SQS visibility timeout) is extended each time this fraction of it
+   * has passed, by another full lease: lower means earlier, more frequent extensions.
+   */
+  @IsFraction() leaseExtendFraction = 0.5;
 
   /** Deliveries before a failing message is dead-lettered. */
   @IsInt() @Min(1) maxAttempts = 5;
@@ -41,4 +51,15 @@ export class ConsumerConfig {
 
   /** Initial hop count given to messages published without one (0 = no TTL). */
   @IsInt() @Min(0) initialTtl = 32;
+}
+
+/** A number strictly between 0 and 1. */
+function IsFraction(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isFraction',
+    validator: {
+      validate: (value: unknown) => typeof value === 'number' && value > 0 && value < 1,
+      defaultMessage: () => 'must be a number greater than 0 and less than 1',
+    },
+  });
 }

@@ -7,6 +7,8 @@ import type { ConfigClass } from '../config/configSection.js';
 import { ConsumerConfig } from '../config/ConsumerConfig.js';
 import { DaemonConfig } from '../config/DaemonConfig.js';
 import { loadConfig, type LoadedConfig } from '../config/loadConfig.js';
+import { ErrorCodes } from '../errors/codes.js';
+import { SwitchyardError } from '../errors/SwitchyardError.js';
 import { bindHandlerRegistry, buildContainer } from '../graph/buildContainer.js';
 import { resolveOrExplain } from '../graph/resolveOrExplain.js';
 import type { HandlerTarget } from '../handlers/bindHandlers.js';
@@ -102,6 +104,9 @@ export abstract class ConsumerDaemon {
       modules: [...this.modules, ...(options.modules ?? [])],
     });
     bindHandlerRegistry(container, this.handlers);
+    // One by one, so a missing dependency names the middleware rather than the runner built on it.
+    for (const middleware of this.middleware)
+      resolveOrExplain(container, middleware, 'the daemon (middleware)');
     const runner = resolveOrExplain(container, ConsumerRunner, this.name);
     for (const handler of container.get(HandlerRegistry).all) {
       logger.info(
@@ -131,7 +136,8 @@ export abstract class ConsumerDaemon {
 
   /**
    * Runs until SIGTERM/SIGINT (or `--count`, or the end of `--replay`/`--stdin`), then prints the
-   * summary. Sets `process.exitCode`: 0 after a clean stop, 1 on a fatal error, 2 on bad usage.
+   * summary. Sets `process.exitCode`: 0 after a clean stop, 1 on a fatal error (at start-up or
+   * `RunningDaemon.fail` later, with one line on stderr), 2 on bad usage.
    */
   async main(argv: readonly string[] = process.argv): Promise<void> {
     let running: RunningDaemon;
@@ -157,7 +163,8 @@ export abstract class ConsumerDaemon {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     process.stdout.write(`${this.name} summary: ${running.counter.summaryLine()}\n`);
-    process.exitCode = 0;
+    if (running.failure !== undefined) process.stderr.write(`${this.name}: fatal: ${running.failure}\n`);
+    process.exitCode = running.failure === undefined ? 0 : 1;
     // Everything is drained, acked and closed by now; a client library's stray socket or timer must
     // not keep a stopped daemon alive (an orchestrator would SIGKILL it, and count a failure).
     setTimeout(() => {
@@ -177,9 +184,9 @@ export abstract class ConsumerDaemon {
       ...this.configSections,
       ...extensions.flatMap((extension) => extension.configSections),
     ];
-    const explicitEnvFile = cli.envFile !== '.env';
-    if (explicitEnvFile && !existsSync(cli.envFile))
-      throw new Error(`--env-file ${cli.envFile}: no such file`);
+    // The default .env is optional; a file the user named is not, or a typo would pass unnoticed.
+    if (cli.envFile !== '.env' && !existsSync(cli.envFile))
+      throw new SwitchyardError(ErrorCodes.CONFIG_INVALID, `--env-file ${cli.envFile}: no such file`);
     const dotenv = existsSync(cli.envFile) ? parseDotenv(readFileSync(cli.envFile)) : {};
     return loadConfig(sections, { daemonName: this.name, env, dotenv, cli: cli.config });
   }
@@ -194,8 +201,10 @@ export abstract class ConsumerDaemon {
         while (queue.size > 0 && !running.status.draining)
           await new Promise((resolve) => setTimeout(resolve, 20));
       })
-      .catch((error: unknown) => running.logger.fatal({ err: error }, 'cannot read the input'))
-      .finally(() => void running.stop());
+      .then(
+        () => running.stop(),
+        (error: unknown) => running.fail('cannot read the input', error),
+      );
   }
 }
 

@@ -13,8 +13,6 @@ import type { OutcomeCounter } from './OutcomeCounter.js';
 
 // Transport errors while polling back off from 100 ms up to 30 s, with jitter.
 const POLL_BACKOFF = { baseSeconds: 0.1, maxSeconds: 30 };
-// Fraction of the lease after which a running handler's lease is extended.
-const LEASE_EXTEND_FRACTION = 0.5;
 // After the shutdown deadline, aborted handlers get this long to report their outcome.
 const ABORT_GRACE_MS = 2000;
 
@@ -69,7 +67,8 @@ export class ConsumerRunner {
       }
       let batch: TransportMessage[];
       try {
-        batch = await this.transport.receive(Math.min(room, this.config.batchSize), this.#pollAbort.signal);
+        // The whole room: a transport may fill it with several fetches at once (SQS pollers).
+        batch = await this.transport.receive(room, this.#pollAbort.signal);
         if (failureStreak > 0) this.logger.info({ failures: failureStreak }, 'receive recovered');
         failureStreak = 0;
         this.status.pollSucceeded();
@@ -174,7 +173,7 @@ export class ConsumerRunner {
           );
         });
       },
-      lease * 1000 * LEASE_EXTEND_FRACTION,
+      lease * 1000 * this.config.leaseExtendFraction,
     );
     return () => clearInterval(timer);
   }

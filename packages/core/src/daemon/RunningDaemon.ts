@@ -14,6 +14,7 @@ export class RunningDaemon {
   #resolveStopped!: () => void;
   #stopping: Promise<void> | undefined;
   #hooks: readonly LifecycleHook[] = [];
+  #failure: string | undefined;
 
   constructor(
     readonly name: string,
@@ -40,6 +41,22 @@ export class RunningDaemon {
       .then(() => this.#stopHooks())
       .finally(() => this.#resolveStopped());
     return this.#stopping;
+  }
+
+  /**
+   * Why the daemon stopped on a fatal error (`fail`), or undefined after a clean stop: `main()`
+   * exits 1 with this line, so a supervisor never mistakes a crash for a finished job.
+   */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
+  /** A fatal error after start-up (unreadable input, a dead companion): log it, stop, and exit 1. */
+  fail(what: string, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#failure ??= `${what}: ${reason}`;
+    this.logger.fatal({ err: error }, what);
+    return this.stop();
   }
 
   /** Starts each hook in order; if one fails, stops the daemon and what had started, then throws. */

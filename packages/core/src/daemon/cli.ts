@@ -40,7 +40,9 @@ export function parseCli(daemonName: string, argv: readonly string[], flags: rea
     .option('--env-file <path>', 'read config from this .env file if it exists', '.env')
     .option('--set <section.key=value>', 'set any config key (repeatable)', collect, [] as string[]);
   for (const flag of [...CORE_FLAGS, ...flags]) {
-    const description = `${flag.description} (config ${flag.configKey}${flag.repeatable === true ? ', repeatable' : ''})`;
+    // Aliases are hidden as options of their own (one line per key), but named in the help text.
+    const aliases = (flag.aliases ?? []).map((alias) => alias.split(' ')[0]).join(', ');
+    const description = `${flag.description} (config ${flag.configKey}${flag.repeatable === true ? ', repeatable' : ''}${aliases === '' ? '' : `; alias ${aliases}`})`;
     if (flag.repeatable === true) program.option(flag.flags, description, collect, [] as string[]);
     else program.option(flag.flags, description);
     for (const alias of flag.aliases ?? [])
@@ -51,11 +53,12 @@ export function parseCli(daemonName: string, argv: readonly string[], flags: rea
   const config = new Map<string, { value: string; flag: string }>();
   for (const assignment of parsed.set as string[]) {
     const equals = assignment.indexOf('=');
-    if (equals <= 0) throw new Error(`--set ${assignment}: expected section.key=value`);
-    config.set(assignment.slice(0, equals), {
-      value: assignment.slice(equals + 1),
-      flag: `--set ${assignment}`,
-    });
+    // Without "=" the argument holds no value to leak; "=value" without a key might.
+    if (equals < 0) throw new Error(`--set ${assignment}: expected section.key=value`);
+    if (equals === 0) throw new Error('--set: the key is missing before "=": expected section.key=value');
+    const key = assignment.slice(0, equals);
+    // The source names the key only: errors print it, and the value may be a secret.
+    config.set(key, { value: assignment.slice(equals + 1), flag: `--set ${key}` });
   }
   for (const flag of [...CORE_FLAGS, ...flags]) {
     for (const spelling of [flag.flags, ...(flag.aliases ?? [])]) {

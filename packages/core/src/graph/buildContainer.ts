@@ -58,7 +58,11 @@ function coreModule(parts: GraphParts): ContainerModule {
     bind(TOKENS.DaemonName).toConstantValue(parts.daemonName);
     bind(TOKENS.Logger).toConstantValue(parts.logger);
     for (const [sectionClass, values] of parts.config.sections) bind(sectionClass).toConstantValue(values);
-    for (const middleware of parts.middleware) bind(TOKENS.Middleware).to(middleware);
+    // Bound by class too, so the daemon can resolve each one by name at start (see resolveOrExplain).
+    for (const middleware of parts.middleware) {
+      bind(middleware).toSelf();
+      bind(TOKENS.Middleware).toService(middleware);
+    }
     bind(OutcomeCounter).toSelf();
     bind(DaemonStatus).toSelf();
     bind(SchemaRegistry).toDynamicValue(

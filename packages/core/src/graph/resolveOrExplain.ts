@@ -7,9 +7,20 @@ export function describeIdentifier(identifier: ServiceIdentifier): string {
   return String(identifier);
 }
 
+// Inversify's wording for an unbound dependency: what is missing, and the service that needs it.
+const NOT_BOUND = /No bindings found for service: "([^"]+)"\.\s+Trying to resolve bindings for "([^"]+)"/;
+
+/** "Gateway needs Symbol(payments), which nothing binds" from inversify's message, else the message. */
+function explain(detail: string): string {
+  const match = NOT_BOUND.exec(detail);
+  if (match === null) return detail.split('\n').join(' ');
+  const [, missing, requester] = match;
+  return `${requester!.replace(/ \(Root service\)$/, '')} needs ${missing}, which nothing binds`;
+}
+
 /**
- * `container.get` with a start-up error that names what was missing and who asked for it.
- * Inversify's own message (kept as the cause and appended) shows the full resolution path.
+ * `container.get` with a start-up error that names the root being built, what is missing and the
+ * class that asked for it, however deep in the chain. Inversify's own error is kept as the cause.
  */
 export function resolveOrExplain<T>(
   container: Container,
@@ -22,7 +33,7 @@ export function resolveOrExplain<T>(
     const detail = error instanceof Error ? error.message : String(error);
     throw new SwitchyardError(
       ErrorCodes.GRAPH_RESOLUTION,
-      `cannot build ${describeIdentifier(identifier)} for ${requester}: ${detail.split('\n').join(' ')} — bind it in one of the daemon's modules (or mark the class @injectable())`,
+      `cannot build ${describeIdentifier(identifier)} for ${requester}: ${explain(detail)} — bind it in one of the daemon's modules (or mark the class @injectable())`,
       { cause: error },
     );
   }

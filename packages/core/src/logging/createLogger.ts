@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
 export type LogFormat = 'json' | 'pretty';
@@ -19,7 +19,13 @@ const SECRET_KEYS = [
 ];
 const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
-export function createLogger(name: string, level: string, format: LogFormat): Logger {
+/** JSON logs go to `destination` (default: standard output), e.g. a stream a test reads. */
+export function createLogger(
+  name: string,
+  level: string,
+  format: LogFormat,
+  destination?: DestinationStream,
+): Logger {
   const options = { name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
   if (format === 'pretty') {
     return pino(
@@ -32,5 +38,5 @@ export function createLogger(name: string, level: string, format: LogFormat): Lo
       }),
     );
   }
-  return pino(options);
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -35,7 +35,10 @@ export const switchyardMatchers = {
     const published = received.published();
     return {
       pass: published.length === 0,
-      message: () => `expected nothing published, got ${JSON.stringify(published)}`,
+      message: () =>
+        published.length === 0
+          ? 'expected something published, got nothing'
+          : `expected nothing published, got ${JSON.stringify(published)}`,
     };
   },
 

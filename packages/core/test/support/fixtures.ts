@@ -8,6 +8,7 @@ import {
   schema,
   type HandlerContext,
   type MessageHandler,
+  type StartOptions,
 } from '../../src/index.js';
 
 export const ORDER = 'application/vnd.test.order';
@@ -62,8 +63,9 @@ const started: TestDaemon[] = [];
 export async function startOrderDaemon(
   run: Behaviour,
   argv: string[] = [],
+  options: Omit<StartOptions, 'argv'> = {},
 ): Promise<{ daemon: TestDaemon; behaviour: OrderBehaviour }> {
-  const daemon = await TestDaemon.start(new OrderDaemon(), { argv });
+  const daemon = await TestDaemon.start(new OrderDaemon(), { ...options, argv });
   started.push(daemon);
   const behaviour = daemon.running.container.get(OrderBehaviour);
   behaviour.run = run;
