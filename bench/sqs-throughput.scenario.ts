@@ -35,7 +35,7 @@ async function loadedQueue(name: string): Promise<string> {
   return queue;
 }
 
-/** switchyard with its defaults (2 pollers, batches of 10, 20 s long polls) and `CONCURRENCY`. */
+/** switchyard with its defaults (2 ReceiveMessage calls at once, 10 per call, 20 s polls), `CONCURRENCY`. */
 async function switchyard(workMs: number): Promise<RoundResult> {
   const queue = await loadedQueue('bench-switchyard');
   const watch = new Stopwatch(MESSAGES);

@@ -1,4 +1,4 @@
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { RejectMessage, SwitchyardError, type RunningDaemon } from '@switchyard/core';
 import { produceBatch, SnsProducer, SqsErrorCodes } from '@switchyard/sqs';
 import { startFaultyProxy } from '../servers/faultyProxy.js';
@@ -76,6 +76,38 @@ describe('SNS producer and SNS → SQS consumption against fauxqs', () => {
       expect(await messagesLeft(sqs, queueUrl)).toBe(0);
     });
   }
+
+  // A publisher that is not switchyard may name the media type only in the message attribute.
+  for (const raw of [false, true]) {
+    it(`takes the media type from the media_type attribute alone (${raw ? 'raw' : 'SNS envelope'})`, async () => {
+      const { topicArn, queueUrl } = await subscribedQueue('attribute-typed', raw);
+      await sns.send(
+        new PublishCommand({
+          TopicArn: topicArn,
+          Message: JSON.stringify(content('typed-by-attribute')),
+          MessageAttributes: { media_type: { DataType: 'String', StringValue: ORDER_MEDIA_TYPE } },
+        }),
+      );
+      running = await startDaemon(new OrderDaemon(), fauxqs, queueUrl);
+      await finished(running, 1);
+      expect(handlerState.handled.map((entry) => entry.order.id)).toEqual(['typed-by-attribute']);
+      await running.stop();
+      expect(await messagesLeft(sqs, queueUrl)).toBe(0);
+    });
+  }
+
+  it('takes the media type → topic map from the environment (<DAEMON>__SQS__TOPIC_ARNS)', async () => {
+    const { topicArn, queueUrl } = await subscribedQueue('env-topics');
+    // The daemon consumes elsewhere: without the map its SQS producer would send to that queue.
+    const home = await createQueue(sqs, 'env-home');
+    running = await startDaemon(new OrderDaemon(), fauxqs, home, [], {
+      env: { ORDER_CONSUMER__SQS__TOPIC_ARNS: JSON.stringify({ [ORDER_MEDIA_TYPE]: topicArn }) },
+    });
+    await running.producer.produce(Order, content('routed-by-env'));
+    const [delivered] = await receiveAll(sqs, queueUrl, 1);
+    expect(JSON.parse(delivered!.Body!)).toMatchObject({ Type: 'Notification', TopicArn: topicArn });
+    expect(delivered!.Body).toContain('routed-by-env');
+  });
 
   it('deferred produce: a handler publishes only when it succeeds', async () => {
     const orders = await subscribedQueue('deferred-orders');

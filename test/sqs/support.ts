@@ -6,8 +6,15 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import type { ConsumerDaemon, RunningDaemon, StartOptions } from '@switchyard/core';
-import { inject } from 'vitest';
+import {
+  ContainerModule,
+  type ConsumerDaemon,
+  type RunningDaemon,
+  type StartOptions,
+} from '@switchyard/core';
+import { afterEach, beforeEach, inject } from 'vitest';
+import { startFaultyProxy, type FaultyProxy } from '../servers/faultyProxy.js';
+import { resetHandler } from './fixtures.js';
 
 // The AWS default provider chain reads these; local servers accept any key.
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
@@ -22,6 +29,51 @@ export const noElasticMq = elasticMq === '';
 export function sqsClient(endpoint: string): SQSClient {
   return new SQSClient({ endpoint, region: 'us-east-1' });
 }
+
+export interface SqsServer {
+  readonly name: string;
+  readonly endpoint: string;
+  /** Not started (ElasticMQ without java/mvn): its suites skip. */
+  readonly missing: boolean;
+}
+
+/** Both servers the behaviour suites run on: ElasticMQ (the strict SQS) and fauxqs. */
+export const sqsServers: readonly SqsServer[] = [
+  { name: 'ElasticMQ', endpoint: elasticMq, missing: noElasticMq },
+  { name: 'fauxqs', endpoint: fauxqs, missing: false },
+];
+
+/**
+ * A client for the daemon (rebind `SQSClient`) that calls `observe` with each command and its
+ * input before sending; the function it returns, if any, is called once the call has ended.
+ */
+export function observedClient(
+  endpoint: string,
+  observe: (command: string, input: Record<string, unknown>) => (() => void) | void,
+): SQSClient {
+  const client = new SQSClient({ endpoint, region: 'us-east-1', md5: false });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const ended = observe(context.commandName ?? '', args.input as Record<string, unknown>);
+      try {
+        return await next(args);
+      } finally {
+        ended?.();
+      }
+    },
+    { step: 'initialize', name: 'observeForTest' },
+  );
+  return client;
+}
+
+/** A module that gives the daemon `client` as its SQS client. */
+export function useClient(client: SQSClient): ContainerModule {
+  return new ContainerModule(({ rebind }) => {
+    rebind(SQSClient).toConstantValue(client);
+  });
+}
+
+export { until } from '../support/until.js';
 
 let counter = 0;
 /** A fresh queue per test, so tests never see each other's messages. */
@@ -142,6 +194,39 @@ export function startDaemon(
     ],
     env: options.env ?? {},
   });
+}
+
+/**
+ * For a suite: resets the test handler before each test and, after it, stops every daemon the test
+ * started through the returned function (which takes `startDaemon`'s arguments).
+ */
+export function daemonPerTest(): typeof startDaemon {
+  const started: RunningDaemon[] = [];
+  beforeEach(() => resetHandler());
+  afterEach(async () => {
+    for (const running of started.splice(0)) await running.stop();
+  });
+  return async (...args) => {
+    const running = await startDaemon(...args);
+    started.push(running);
+    return running;
+  };
+}
+
+/**
+ * For a suite behind a faulty proxy: a fresh proxy in front of `endpoint` for each test (the getter
+ * returns it). Call it before `daemonPerTest`: after-each hooks run in reverse, so daemons stop first.
+ */
+export function proxyPerTest(endpoint: string): () => FaultyProxy {
+  let proxy: FaultyProxy | undefined;
+  beforeEach(async () => {
+    proxy = await startFaultyProxy(endpoint);
+  });
+  afterEach(async () => {
+    await proxy?.stop();
+    proxy = undefined;
+  });
+  return () => proxy!;
 }
 
 /** Resolves when `count` messages have a final outcome, or rejects after `timeoutMs`. */

@@ -1,7 +1,8 @@
 import { PublishBatchCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
 import { SqsError, SqsErrorCodes } from './errors.js';
-import { attributesOf, checkSize, chunks, fifoFields, publishFailed } from './outgoing.js';
+import { publishInBatches } from './batchPublish.js';
+import { attributesOf, checkSize, fifoFields, publishFailed } from './outgoing.js';
 
 /**
  * Publishes to SNS topics: the message's `destination`, else the topic mapped to its media type,
@@ -43,43 +44,24 @@ export class SnsProducer implements TransportProducer {
     }
   }
 
-  /** Publishes in PublishBatch calls of 10 per topic; resolves with the ids in input order. */
-  async sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
-    const ids: string[] = new Array<string>(messages.length).fill('');
-    const byTopic = new Map<string, number[]>();
-    messages.forEach((message, index) => {
-      checkSize(message);
-      const topic = this.topicFor(message);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), index]);
-    });
-    for (const [topic, indexes] of byTopic) {
-      for (const chunk of chunks(indexes, 10)) {
-        const response = await this.client
-          .send(
-            new PublishBatchCommand({
-              TopicArn: topic,
-              PublishBatchRequestEntries: chunk.map((index) => ({
-                Id: String(index),
-                Message: messages[index]!.body,
-                MessageAttributes: attributesOf(messages[index]!),
-                ...fifoFields(topic, messages[index]!),
-              })),
-            }),
-          )
-          .catch((error: unknown) => {
-            throw publishFailed(messages[chunk[0]!]!, topic, error);
-          });
-        const failure = response.Failed?.[0];
-        if (failure !== undefined)
-          throw publishFailed(
-            messages[Number(failure.Id)]!,
-            topic,
-            new Error(`${failure.Code}: ${failure.Message}`),
-          );
-        for (const entry of response.Successful ?? []) ids[Number(entry.Id)] = entry.MessageId ?? '';
-      }
-    }
-    return ids;
+  /** PublishBatch per topic (see `publishInBatches`); resolves with the ids in input order. */
+  sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
+    return publishInBatches(
+      messages,
+      (message) => this.topicFor(message),
+      (topic, entries) =>
+        this.client.send(
+          new PublishBatchCommand({
+            TopicArn: topic,
+            PublishBatchRequestEntries: entries.map(({ id, message }) => ({
+              Id: id,
+              Message: message.body,
+              MessageAttributes: attributesOf(message),
+              ...fifoFields(topic, message),
+            })),
+          }),
+        ),
+    );
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,7 @@ export class SqsConfig {
   @IsInt() @Min(0) @Max(20) waitTimeSeconds = 20;
   /** Lease of a received message; 0 means the queue's own VisibilityTimeout attribute. */
   @IsInt() @Min(0) @Max(43_200) visibilityTimeoutSeconds = 0;
-  /** ReceiveMessage calls in flight at once (each asks for up to 10 messages). */
+  /** ReceiveMessage calls in flight at once, together asking for no more than the daemon's free room. */
   @IsInt() @Min(1) @Max(20) pollers = 2;
   /** Framework dead-letter queue; empty means the queue's redrive target, if it has one. */
   @IsString() deadLetterQueueUrl = '';

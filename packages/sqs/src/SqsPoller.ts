@@ -5,60 +5,89 @@ export interface PollerOptions {
   readonly waitTimeSeconds: number;
   readonly visibilityTimeoutSeconds: number;
   readonly pollers: number;
+  /** Most messages one ReceiveMessage asks for (SQS allows 1–10). */
+  readonly perCall: number;
+  /** Takes messages that arrive after a `take` was aborted (the daemon stops): nobody will take them. */
+  readonly handBack: (messages: Message[]) => void;
 }
 
-const MAX_PER_CALL = 10;
-
 /**
- * Runs up to `pollers` ReceiveMessage long polls at once, each asking for at most what the daemon
- * has room for, and hands out what they return. It only polls while `take` is waiting, so a full
- * daemon never receives (backpressure); a poll still running when `take` returns keeps its messages
- * for the next `take`, and `drain` gives back whatever was received but never taken.
+ * Keeps up to `pollers` ReceiveMessage long polls in flight, together asking for no more than the
+ * room `take` is given, and hands out what they return. It only starts polls while `take` is
+ * waiting, so a full daemon never receives (backpressure); a poll still running when `take` returns
+ * keeps its messages for the next `take`. When a `take`'s signal aborts (the daemon stops), what is
+ * buffered and what the polls still in flight bring goes to `handBack` as it arrives. Those polls are
+ * not cut off: the server may already have leased messages to one, which would then stay hidden for
+ * a whole visibility timeout. `drain` (at close) cuts off what is left.
  */
 export class SqsPoller {
   #buffer: Message[] = [];
   /** Messages asked for by the polls in flight. */
   #asked = 0;
+  /** A poll came back empty: `take` reports the idle queue with `[]`, so the daemon knows it polled. */
+  #idle = false;
   readonly #polls = new Set<Promise<void>>();
   readonly #wakers = new Set<() => void>();
   #error: Error | undefined;
-  /** Aborts long polls at shutdown: an empty queue must not hold the stop for `waitTimeSeconds`. */
-  readonly #stop = new AbortController();
+  /** Set while no `take` will come: arrivals go to `handBack`. */
+  #handingBack = false;
+  /** Cuts off the polls in flight at close: an empty queue must not hold it for `waitTimeSeconds`. */
+  readonly #cutOff = new AbortController();
 
   constructor(
     private readonly client: SQSClient,
     private readonly options: PollerOptions,
   ) {}
 
-  /** Up to `max` messages; waits until some arrive, a poll fails (thrown), or `signal` aborts. */
+  /**
+   * Up to `max` messages; waits until some arrive, a poll comes back empty (`[]`), a poll fails
+   * (thrown), or `signal` aborts, which hands back the buffer and whatever the polls bring later.
+   */
   async take(max: number, signal: AbortSignal): Promise<Message[]> {
-    while (!signal.aborted) {
-      if (this.#buffer.length > 0) return this.#buffer.splice(0, max);
-      if (this.#error !== undefined) {
-        const error = this.#error;
-        this.#error = undefined;
-        throw error;
+    this.#handingBack = false;
+    const handBack = (): void => {
+      this.#handingBack = true;
+      this.options.handBack(this.#buffer.splice(0));
+    };
+    signal.addEventListener('abort', handBack, { once: true });
+    try {
+      while (!signal.aborted) {
+        if (this.#buffer.length > 0) {
+          this.#idle = false;
+          return this.#buffer.splice(0, max);
+        }
+        if (this.#error !== undefined) {
+          const error = this.#error;
+          this.#error = undefined;
+          throw error;
+        }
+        if (this.#idle) {
+          this.#idle = false;
+          return [];
+        }
+        this.#startPolls(max);
+        await this.#nextEvent(signal);
       }
-      this.#startPolls(max);
-      await this.#nextEvent(signal);
+      return [];
+    } finally {
+      signal.removeEventListener('abort', handBack);
     }
-    return [];
   }
 
   /**
-   * Ends the polls in flight and returns every message received but not taken. A poll cut off
-   * after the server answered leaves its messages invisible until their visibility timeout ends:
-   * late, never lost.
+   * At close: cuts off the polls in flight and returns every message received but not taken. A poll
+   * cut off after the server answered leaves its messages invisible until their visibility timeout
+   * ends: late, never lost.
    */
   async drain(): Promise<Message[]> {
-    this.#stop.abort();
+    this.#cutOff.abort();
     await Promise.allSettled([...this.#polls]);
     return this.#buffer.splice(0);
   }
 
   #startPolls(max: number): void {
-    while (!this.#stop.signal.aborted && this.#polls.size < this.options.pollers && this.#asked < max) {
-      const count = Math.min(MAX_PER_CALL, max - this.#asked);
+    while (!this.#cutOff.signal.aborted && this.#polls.size < this.options.pollers && this.#asked < max) {
+      const count = Math.min(this.options.perCall, max - this.#asked);
       this.#asked += count;
       const poll = this.#poll(count).finally(() => {
         this.#asked -= count;
@@ -80,11 +109,15 @@ export class SqsPoller {
           MessageAttributeNames: ['All'],
           MessageSystemAttributeNames: ['ApproximateReceiveCount', 'MessageGroupId', 'SentTimestamp'],
         }),
-        { abortSignal: this.#stop.signal },
+        { abortSignal: this.#cutOff.signal },
       );
-      this.#buffer.push(...(response.Messages ?? []));
+      const messages = response.Messages ?? [];
+      if (this.#handingBack) this.options.handBack(messages);
+      else this.#buffer.push(...messages);
+      if (messages.length === 0) this.#idle = true;
     } catch (error) {
-      if (!this.#stop.signal.aborted) this.#error = error instanceof Error ? error : new Error(String(error));
+      if (!this.#cutOff.signal.aborted)
+        this.#error = error instanceof Error ? error : new Error(String(error));
     }
   }
 

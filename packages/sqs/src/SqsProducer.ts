@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
 import { SqsError, SqsErrorCodes } from './errors.js';
-import { attributesOf, checkSize, chunks, fifoFields, publishFailed } from './outgoing.js';
+import { publishInBatches } from './batchPublish.js';
+import { attributesOf, checkSize, fifoFields, publishFailed } from './outgoing.js';
 
 /**
  * Sends straight to SQS queues: `destination`, else the queue mapped to the media type, else the
@@ -64,43 +65,24 @@ export class SqsProducer implements TransportProducer {
     }
   }
 
-  /** Sends in SendMessageBatch calls of 10 per queue; resolves with the ids in input order. */
-  async sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
-    const ids: string[] = new Array<string>(messages.length).fill('');
-    const byQueue = new Map<string, number[]>();
-    for (const [index, message] of messages.entries()) {
-      checkSize(message);
-      const queue = await this.queueFor(message);
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), index]);
-    }
-    for (const [queue, indexes] of byQueue) {
-      for (const chunk of chunks(indexes, 10)) {
-        const response = await this.client
-          .send(
-            new SendMessageBatchCommand({
-              QueueUrl: queue,
-              Entries: chunk.map((index) => ({
-                Id: String(index),
-                MessageBody: messages[index]!.body,
-                MessageAttributes: attributesOf(messages[index]!),
-                ...fifoFields(queue, messages[index]!),
-              })),
-            }),
-          )
-          .catch((error: unknown) => {
-            throw publishFailed(messages[chunk[0]!]!, queue, error);
-          });
-        const failure = response.Failed?.[0];
-        if (failure !== undefined)
-          throw publishFailed(
-            messages[Number(failure.Id)]!,
-            queue,
-            new Error(`${failure.Code}: ${failure.Message}`),
-          );
-        for (const entry of response.Successful ?? []) ids[Number(entry.Id)] = entry.MessageId ?? '';
-      }
-    }
-    return ids;
+  /** SendMessageBatch per queue (see `publishInBatches`); resolves with the ids in input order. */
+  sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
+    return publishInBatches(
+      messages,
+      (message) => this.queueFor(message),
+      (queue, entries) =>
+        this.client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queue,
+            Entries: entries.map(({ id, message }) => ({
+              Id: id,
+              MessageBody: message.body,
+              MessageAttributes: attributesOf(message),
+              ...fifoFields(queue, message),
+            })),
+          }),
+        ),
+    );
   }
 
   async close(): Promise<void> {}

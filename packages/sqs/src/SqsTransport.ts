@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   SwitchyardError,
   type DeadLetterDetails,
@@ -17,6 +17,8 @@ import { isRejected, toTransportMessage, type SqsMessage } from './toTransportMe
 
 // SQS caps a visibility timeout (and so a retry delay) at 12 hours.
 const MAX_VISIBILITY_SECONDS = 43_200;
+// SQS returns at most 10 messages per ReceiveMessage.
+const MAX_PER_RECEIVE = 10;
 
 /**
  * Consumes one SQS queue. Long polls through `SqsPoller`, deletes and visibility changes go out in
@@ -32,11 +34,17 @@ export class SqsTransport implements Transport {
   #deadLetters: DeadLetterSender | undefined;
   readonly #deletes: ReceiptBatcher<string>;
   readonly #visibility: ReceiptBatcher<VisibilityChange>;
+  /** Releases of received-but-unstarted messages, awaited by `close`. */
+  readonly #releases: Array<Promise<void>> = [];
+  /** Deletes and visibility changes failed in a row: the first is logged, not every message. */
+  #lateFailures = 0;
 
+  /** `batchSize`: messages asked for per ReceiveMessage (`consumer.batchSize`; SQS allows 10). */
   constructor(
     private readonly client: SQSClient,
     private readonly config: SqsConfig,
     private readonly logger: Logger,
+    private readonly batchSize = 10,
   ) {
     this.#deletes = deleteBatcher(client, config.queueUrl, config.ackFlushMs);
     this.#visibility = visibilityBatcher(client, config.queueUrl, config.ackFlushMs);
@@ -60,6 +68,8 @@ export class SqsTransport implements Transport {
 
   async receive(max: number, signal: AbortSignal): Promise<TransportMessage[]> {
     const poller = await this.#start();
+    // The daemon aborts its receive when it stops: the poller then hands back what it holds and
+    // what its polls still bring, released at once (visibility 0) instead of hidden while handlers drain.
     const received = await poller.take(max, signal);
     const messages: TransportMessage[] = [];
     for (const raw of received) {
@@ -79,23 +89,33 @@ export class SqsTransport implements Transport {
    * message comes back after its visibility timeout: a duplicate, never a loss.
    */
   async ack(message: TransportMessage): Promise<void> {
-    this.#deletes
-      .submit(sqs(message).receiptHandle)
-      .catch((error: unknown) => this.#lateFailure(message, 'delete', error));
+    this.#settle(this.#deletes.submit(sqs(message).receiptHandle), message, 'delete');
   }
 
   /** Queued for the next ChangeMessageVisibilityBatch, like `ack`; if it fails the lease simply runs out. */
   async nack(message: TransportMessage, delaySeconds: number): Promise<void> {
     const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(delaySeconds)));
-    this.#visibility
-      .submit({ receipt: sqs(message).receiptHandle, seconds })
-      .catch((error: unknown) => this.#lateFailure(message, 'change the visibility of', error));
+    const change = this.#visibility.submit({ receipt: sqs(message).receiptHandle, seconds });
+    this.#settle(change, message, 'change the visibility of');
   }
 
-  #lateFailure(message: TransportMessage, action: string, error: unknown): void {
-    this.logger.warn(
-      { err: error, messageId: message.id },
-      `could not ${action} the message; it will be delivered again after its visibility timeout`,
+  /** Logs the first failure of a streak (an outage fails every ack: one line, not thousands). */
+  #settle(done: Promise<void>, message: TransportMessage, action: string): void {
+    done.then(
+      () => {
+        if (this.#lateFailures > 0)
+          this.logger.info({ failures: this.#lateFailures }, 'deletes and visibility changes work again');
+        this.#lateFailures = 0;
+      },
+      (error: unknown) => {
+        this.#lateFailures += 1;
+        if (this.#lateFailures === 1)
+          this.logger.warn(
+            { err: error, messageId: message.id },
+            `could not ${action} the message (further failures are not logged until one succeeds); ` +
+              'such messages are delivered again after their visibility timeout',
+          );
+      },
     );
   }
 
@@ -125,14 +145,26 @@ export class SqsTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    const unstarted = (await this.#poller?.drain()) ?? [];
-    const releases = unstarted.map((raw) =>
-      this.#visibility.submit({ receipt: raw.ReceiptHandle ?? '', seconds: 0 }),
-    );
+    this.#release((await this.#poller?.drain()) ?? []);
     await Promise.all([this.#deletes.flush(), this.#visibility.flush()]);
-    await Promise.allSettled(releases);
+    await Promise.allSettled(this.#releases);
     // Idle keep-alive sockets must not hold the process open after the summary.
     this.client.destroy();
+  }
+
+  /** Visibility 0 for messages received but never handed to the daemon: another consumer gets them now. */
+  #release(unstarted: readonly Message[]): void {
+    for (const raw of unstarted) {
+      const release = this.#visibility.submit({ receipt: raw.ReceiptHandle ?? '', seconds: 0 });
+      this.#releases.push(
+        release.catch((error: unknown) =>
+          this.logger.warn(
+            { err: error, messageId: raw.MessageId },
+            'could not release an unstarted message',
+          ),
+        ),
+      );
+    }
   }
 
   async #start(): Promise<SqsPoller> {
@@ -157,6 +189,8 @@ export class SqsTransport implements Transport {
       waitTimeSeconds: this.config.waitTimeSeconds,
       visibilityTimeoutSeconds: visibility,
       pollers: this.config.pollers,
+      perCall: Math.min(MAX_PER_RECEIVE, this.batchSize),
+      handBack: (messages) => this.#release(messages),
     });
     return this.#poller;
   }

@@ -12,6 +12,8 @@ export const SqsErrorCodes = {
   PUBLISH_FAILED: 'SWITCHYARD_SQS_PUBLISH_FAILED',
   /** A batch acknowledgement (delete or visibility change) failed for a message after retries. */
   BATCH_ENTRY_FAILED: 'SWITCHYARD_SQS_BATCH_ENTRY_FAILED',
+  /** `produceBatch` on a daemon that publishes through neither SNS nor SQS. */
+  BATCH_UNSUPPORTED: 'SWITCHYARD_SQS_BATCH_UNSUPPORTED',
 } as const;
 
 export type SqsErrorCode = (typeof SqsErrorCodes)[keyof typeof SqsErrorCodes];

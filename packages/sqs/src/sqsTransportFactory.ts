@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
+  ConsumerConfig,
   ContainerModule,
   TOKENS,
   transportProducerToken,
@@ -64,6 +65,7 @@ export const sqsTransportFactory: TransportFactory = {
             context.get(SQSClient),
             settings,
             context.get<Logger>(TOKENS.Logger).child({ transport: 'sqs' }),
+            context.get(ConsumerConfig).batchSize,
           ),
       );
     }),
