@@ -11,6 +11,7 @@ import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
 import { EVENT_MEDIA_TYPE, TestEvent } from './child/TestEvent.js';
+import { until } from '../support/until.js';
 
 export { EVENT_MEDIA_TYPE, TestEvent };
 
@@ -135,12 +136,9 @@ export function startDaemon(handler: EventHandler, options: DaemonOptions): Prom
   });
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** `until` with the Kafka suites' argument order. */
+export function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return until(what, condition, timeoutMs);
 }
 
 /** The group's committed offset per partition (admin view), e.g. { 0: 100 }. */

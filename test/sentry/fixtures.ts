@@ -70,8 +70,8 @@ export class SendingDaemon {
     argv?: string[];
     env?: Record<string, string>;
     modules?: ContainerModule[];
-    /** A subclass of `PaymentDaemon`, e.g. with modules of its own. */
-    daemon?: PaymentDaemon;
+    /** Default `PaymentDaemon`; a subclass with modules of its own, or another daemon. */
+    daemon?: ConsumerDaemon;
   }): Promise<SendingDaemon> {
     const running = await (options.daemon ?? new PaymentDaemon()).start({
       argv: [
@@ -98,13 +98,19 @@ export class SendingDaemon {
     content: object | string,
     opaqueData: Record<string, string> = {},
   ): Promise<{ id: string; outcome: Outcome }> {
+    if (typeof content === 'string') return this.sendRaw(content, { media_type: PAYMENT });
+    const message = await this.running.producer.encode(Payment, content, { opaqueData });
+    return this.sendRaw(message.body, message.attributes);
+  }
+
+  /** Puts a body on the queue the daemon consumes; resolves once it has its final outcome. */
+  async sendRaw(
+    body: string,
+    attributes: Record<string, string> = {},
+  ): Promise<{ id: string; outcome: Outcome }> {
     const { container } = this.running;
     const queue = container.get(MemoryBroker).queue(container.get(MemoryConfig).queue || this.running.name);
-    const message =
-      typeof content === 'string'
-        ? { body: content, attributes: { media_type: PAYMENT } }
-        : await this.running.producer.encode(Payment, content, { opaqueData });
-    const id = queue.send(message.body, message.attributes);
+    const id = queue.send(body, attributes);
     const outcome = await new Promise<Outcome>((resolve) => this.#finals.set(id, resolve));
     return { id, outcome };
   }

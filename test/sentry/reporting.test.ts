@@ -46,6 +46,7 @@ describe('Sentry reporting through the real SDK', () => {
       handler: 'PaymentHandler',
       transport: 'memory',
       source: 'payment-daemon',
+      queue: 'payment-daemon',
       attempt: '1',
       request_id: 'req-1',
       outcome: 'failed',
@@ -115,6 +116,36 @@ describe('Sentry reporting through the real SDK', () => {
     const [event] = await stopAndReadEvents();
     expect(event!.tags?.tenant).toBe('acme');
     expect(event!.user).toEqual({ id: 'u-42' });
+  });
+
+  it('sends the configured environment and release with every event', async () => {
+    const sentry = await reportingDaemon(
+      '--sentry-environment',
+      'staging',
+      '--sentry-release',
+      'payments@1.4.2',
+    );
+    sentry.behaviour.run = () => {
+      throw new Error('declined');
+    };
+    await sentry.send({ id: 'p-7' });
+    const [event] = await stopAndReadEvents();
+    expect(event).toMatchObject({ environment: 'staging', release: 'payments@1.4.2' });
+  });
+
+  it('samples by sentry.sampleRate: 0 sends no event, 1 sends every one', async () => {
+    const failThree = async (sampleRate: string): Promise<Event[]> => {
+      const rate = `sentry.sampleRate=${sampleRate}`;
+      const sentry = await reportingDaemon('--set', rate, '--set', 'consumer.maxAttempts=1');
+      sentry.behaviour.run = () => {
+        throw new Error('declined');
+      };
+      for (const id of ['s-1', 's-2', 's-3']) await sentry.send({ id });
+      return stopAndReadEvents();
+    };
+    expect(await failThree('0')).toEqual([]);
+    // The control: the same failures with the rate at 1 all arrive.
+    expect(await failThree('1')).toHaveLength(3);
   });
 
   it('sends nothing with --testing, even when enabled with a DSN', async () => {

@@ -1,22 +1,20 @@
 import 'reflect-metadata';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ContainerModule, TOKENS, type Transport, type TransportMessage } from '@switchyard/core';
+import {
+  ContainerModule,
+  TOKENS,
+  type Outcome,
+  type Transport,
+  type TransportMessage,
+} from '@switchyard/core';
 import { TestDaemon } from '@switchyard/core/testing';
 import { HEALTH_CHECK, healthPlugin, type HealthCheck } from '../src/index.js';
 import { Order, OrderBehaviour, OrderDaemon, sleep } from '../../core/test/support/fixtures.js';
+import { freePort } from '../../../test/servers/freePort.js';
+import { sample } from './support/prometheus.js';
 
 class ObservedDaemon extends OrderDaemon {
   override readonly plugins = [healthPlugin];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 let daemon: TestDaemon | undefined;
@@ -36,13 +34,23 @@ async function start(
   return { daemon, url: `http://127.0.0.1:${port}` };
 }
 
-async function get(url: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(url);
+async function get(url: string, signal?: AbortSignal): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, { signal });
   return { status: response.status, body: await response.text() };
 }
 
 async function until(condition: () => Promise<boolean>): Promise<void> {
   for (let tries = 0; tries < 200 && !(await condition()); tries += 1) await sleep(25);
+}
+
+/** Publishes one order whose handler blocks until `release()`; resolves once it is in flight. */
+async function holdOne(daemon: TestDaemon): Promise<{ release: () => void; outcome: Promise<Outcome> }> {
+  let release!: () => void;
+  daemon.running.container.get(OrderBehaviour).run = () =>
+    new Promise<void>((resolve) => (release = resolve));
+  const outcome = daemon.publishAndWait(Order, { id: 'held', quantity: 1 });
+  await until(async () => daemon.running.status.inFlight === 1);
+  return { release, outcome };
 }
 
 describe('health endpoints', () => {
@@ -78,17 +86,44 @@ describe('health endpoints', () => {
 
   it('stays live while a long handler holds every slot (busy is not dead)', async () => {
     const { daemon, url } = await start({ argv: ['--concurrency', '1', '--set', 'health.stallSeconds=1'] });
-    let release!: () => void;
-    daemon.running.container.get(OrderBehaviour).run = () =>
-      new Promise<void>((resolve) => (release = resolve));
-    const outcome = daemon.publishAndWait(Order, { id: 'slow', quantity: 1 });
-    await until(async () => daemon.running.status.inFlight === 1);
+    const { release, outcome } = await holdOne(daemon);
     await sleep(1600);
     const live = await get(`${url}/health/live`);
     expect(live.status).toBe(200);
     expect(JSON.parse(live.body)).toMatchObject({ busy: true });
     release();
     expect((await outcome).kind).toBe('succeeded');
+  });
+
+  it('is not ready while a stop drains an in-flight handler, and stays live', async () => {
+    const { daemon, url } = await start();
+    await until(async () => (await get(`${url}/health/ready`)).status === 200);
+    const { release, outcome } = await holdOne(daemon);
+    const stopping = daemon.stop();
+    await until(async () => (await get(`${url}/health/ready`)).status === 503);
+    const ready = await get(`${url}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'not ready', connected: true, draining: true });
+    const live = await get(`${url}/health/live`);
+    expect(live.status).toBe(200);
+    expect(JSON.parse(live.body)).toMatchObject({ status: 'ok', inFlight: 1 });
+    release();
+    expect((await outcome).kind).toBe('succeeded');
+    await stopping;
+  });
+
+  it('fails a bound check that hangs after health.checkTimeoutMs, with the reason, instead of hanging', async () => {
+    const hanging: HealthCheck = { name: 'database', check: () => new Promise<never>(() => undefined) };
+    const module = new ContainerModule(({ bind }) => {
+      bind(HEALTH_CHECK).toConstantValue(hanging);
+    });
+    const { url } = await start({ argv: ['--set', 'health.checkTimeoutMs=200'], modules: [module] });
+    const ready = await get(`${url}/health/ready`, AbortSignal.timeout(2000));
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.body)).toMatchObject({
+      status: 'not ready',
+      checks: { database: { ok: false, detail: 'no answer within 200 ms' } },
+    });
   });
 
   it('reports a stalled consumer (a receive that never returns) as not live', async () => {
@@ -165,11 +200,22 @@ describe('metrics endpoint', () => {
     expect(body).toMatch(
       /switchyard_handling_duration_seconds_count\{media_type="application\/vnd.test.order",outcome="succeeded"\} 1/,
     );
-    expect(body).toMatch(/switchyard_receive_batch_size_count \d+/);
-    expect(body).toContain('switchyard_messages_in_flight 0');
+    // Three messages received, in at least one batch: the sizes add up to them.
+    expect(sample(body, 'switchyard_receive_batch_size_count')).toBeGreaterThanOrEqual(1);
+    expect(sample(body, 'switchyard_receive_batch_size_sum')).toBe(3);
+    expect(sample(body, 'switchyard_messages_in_flight')).toBe(0);
     expect(body).toMatch(/switchyard_message_age_seconds_count [1-9]/);
     expect(body).not.toContain('switchyard_consumer_lag_messages'); // the in-memory bus has no partitions
     expect(body).not.toContain('vnd.garbage');
+  });
+
+  it('shows a handler that blocks in the in-flight gauge', async () => {
+    const { daemon, url } = await start();
+    const { release, outcome } = await holdOne(daemon);
+    expect(sample((await get(`${url}/metrics`)).body, 'switchyard_messages_in_flight')).toBe(1);
+    release();
+    await outcome;
+    expect(sample((await get(`${url}/metrics`)).body, 'switchyard_messages_in_flight')).toBe(0);
   });
 
   it('stops serving once the daemon has stopped', async () => {

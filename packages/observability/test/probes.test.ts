@@ -29,15 +29,38 @@ describe('liveness', () => {
 });
 
 describe('readiness', () => {
+  const timeoutMs = 200;
+
   it('needs a connection, no draining, and passing checks; a throwing check fails, not the probe', async () => {
     const connected = status({ connected: true });
-    expect((await readiness(connected, [])).ok).toBe(true);
-    expect((await readiness(status({ connected: true, draining: true }), [])).ok).toBe(false);
-    expect((await readiness(status({ connected: false }), [])).ok).toBe(false);
+    expect((await readiness(connected, [], timeoutMs)).ok).toBe(true);
+    expect((await readiness(status({ connected: true, draining: true }), [], timeoutMs)).ok).toBe(false);
+    expect((await readiness(status({ connected: false }), [], timeoutMs)).ok).toBe(false);
     const throwing = { name: 'cache', check: () => Promise.reject(new Error('timeout')) };
-    expect(await readiness(connected, [throwing])).toMatchObject({
+    const throwingAtOnce = {
+      name: 'queue',
+      check: (): never => {
+        throw new Error('no route');
+      },
+    };
+    expect(await readiness(connected, [throwing, throwingAtOnce], timeoutMs)).toMatchObject({
       ok: false,
-      body: { checks: { cache: { ok: false, detail: 'timeout' } } },
+      body: { checks: { cache: { ok: false, detail: 'timeout' }, queue: { ok: false, detail: 'no route' } } },
+    });
+  });
+
+  it('fails a check that does not answer in time, with that reason, and answers anyway', async () => {
+    const hanging = { name: 'database', check: () => new Promise<never>(() => undefined) };
+    const passing = { name: 'cache', check: () => ({ ok: true }) };
+    const started = performance.now();
+    const result = await readiness(status({ connected: true }), [hanging, passing], timeoutMs);
+    expect(performance.now() - started).toBeLessThan(timeoutMs * 5);
+    expect(result).toMatchObject({
+      ok: false,
+      body: {
+        status: 'not ready',
+        checks: { database: { ok: false, detail: 'no answer within 200 ms' }, cache: { ok: true } },
+      },
     });
   });
 });

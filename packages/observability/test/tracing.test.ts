@@ -1,19 +1,11 @@
 import 'reflect-metadata';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDaemon } from '@switchyard/core/testing';
 import { tracingPlugin } from '../src/index.js';
 import { Order, OrderBehaviour, OrderDaemon, Receipt } from '../../core/test/support/fixtures.js';
+import { InMemoryTracing, traceparentIds } from './support/inMemoryTracing.js';
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const tracing = new InMemoryTracing();
 let daemon: TestDaemon;
 
 class TracedDaemon extends OrderDaemon {
@@ -21,17 +13,13 @@ class TracedDaemon extends OrderDaemon {
 }
 
 beforeAll(async () => {
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  tracing.install();
   daemon = await TestDaemon.start(new TracedDaemon());
 });
 
 afterAll(async () => {
   await daemon.stop();
-  trace.disable();
-  context.disable();
-  propagation.disable();
+  tracing.uninstall();
 });
 
 describe('trace context across a produce → consume hop (OpenTelemetry SDK, in-memory exporter)', () => {
@@ -39,18 +27,16 @@ describe('trace context across a produce → consume hop (OpenTelemetry SDK, in-
     daemon.running.container.get(OrderBehaviour).run = async (order, handler) => {
       await handler.producer.produce(Receipt, { orderId: order.id });
     };
-    const producerSpan = trace.getTracer('test').startSpan('publish order');
-    const outcome = await context.with(trace.setSpan(context.active(), producerSpan), () =>
-      daemon.publishAndWait(Order, { id: 't-1', quantity: 1 }),
-    );
-    producerSpan.end();
-    expect(outcome.kind).toBe('succeeded');
+    let outcome;
+    const producerSpan = await tracing.inSpan('publish order', async () => {
+      outcome = await daemon.publishAndWait(Order, { id: 't-1', quantity: 1 });
+    });
+    expect(outcome).toMatchObject({ kind: 'succeeded' });
 
-    const consumerSpan = exporter.getFinishedSpans().find((span) => span.name === 'process order-daemon');
-    expect(consumerSpan).toBeDefined();
-    expect(consumerSpan?.spanContext().traceId).toBe(producerSpan.spanContext().traceId);
-    expect(consumerSpan?.parentSpanContext?.spanId).toBe(producerSpan.spanContext().spanId);
-    expect(consumerSpan?.attributes).toMatchObject({
+    const consumerSpan = await tracing.span('process order-daemon');
+    expect(consumerSpan.spanContext().traceId).toBe(producerSpan.spanContext().traceId);
+    expect(consumerSpan.parentSpanContext?.spanId).toBe(producerSpan.spanContext().spanId);
+    expect(consumerSpan.attributes).toMatchObject({
       'switchyard.outcome': 'succeeded',
       'messaging.system': 'memory',
     });
@@ -58,18 +44,19 @@ describe('trace context across a produce → consume hop (OpenTelemetry SDK, in-
     const receipt = daemon.recorder.sent.find(
       (message) => message.mediaType === 'application/vnd.test.receipt',
     );
-    const [, traceId, parentSpanId] = receipt?.attributes.traceparent?.split('-') ?? [];
-    expect(traceId).toBe(producerSpan.spanContext().traceId);
-    expect(parentSpanId).toBe(consumerSpan?.spanContext().spanId);
+    expect(traceparentIds(receipt?.attributes.traceparent)).toEqual({
+      traceId: producerSpan.spanContext().traceId,
+      spanId: consumerSpan.spanContext().spanId,
+    });
   });
 
   it('starts a new trace for a message without traceparent', async () => {
-    exporter.reset();
+    tracing.exporter.reset();
     daemon.running.container.get(OrderBehaviour).run = () => undefined;
     await daemon.sendRawAndWait(
       JSON.stringify({ mediaType: 'application/vnd.test.order', id: 'n', quantity: 1 }),
     );
-    const [span] = exporter.getFinishedSpans();
+    const [span] = tracing.exporter.getFinishedSpans();
     expect(span?.parentSpanContext).toBeUndefined();
   });
 });

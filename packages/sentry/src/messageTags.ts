@@ -7,6 +7,8 @@ export const MESSAGE_TAGS = [
   'handler',
   'transport',
   'source',
+  'queue',
+  'topic',
   'attempt',
   'request_id',
 ] as const;
@@ -17,6 +19,17 @@ export interface TagMapping {
   /** Opaque-data key of `user.id`; empty: none. */
   readonly customUserId: string;
 }
+
+/**
+ * Where the message came from, named as its transport names it: a queue (SQS, the in-memory bus)
+ * or a topic (Kafka). `source` carries the same value under one name for every transport, so a
+ * Sentry search can span transports; these let one filter by `queue:` or `topic:`.
+ */
+const SOURCE_TAG: Readonly<Record<string, 'queue' | 'topic'>> = {
+  sqs: 'queue',
+  memory: 'queue',
+  kafka: 'topic',
+};
 
 /**
  * The tags for an event about this message, read when the event is captured (media type, handler
@@ -30,6 +43,8 @@ export function messageTags(context: MessageContext, mapping: TagMapping): Recor
     source: transportMessage.source,
     attempt: String(transportMessage.attempt),
   };
+  const sourceTag = SOURCE_TAG[context.transportName];
+  if (sourceTag !== undefined) tags[sourceTag] = transportMessage.source;
   if (context.mediaType !== undefined) tags.media_type = context.mediaType;
   if (context.handler !== undefined) tags.handler = context.handler.name;
   const requestId = opaqueData['x-request-id'];

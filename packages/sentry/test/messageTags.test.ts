@@ -2,10 +2,14 @@ import { createLogger, MessageContext, type BoundHandler } from '@switchyard/cor
 import { describe, expect, it } from 'vitest';
 import { messageTags, messageUser } from '../src/messageTags.js';
 
-function contextOf(opaqueData: Record<string, string> = {}, decoded = true): MessageContext {
+function contextOf(
+  opaqueData: Record<string, string> = {},
+  decoded = true,
+  transport = 'sqs',
+): MessageContext {
   const context = new MessageContext(
     { id: 'm-1', body: '{}', attributes: {}, attempt: 3, source: 'payments' },
-    'sqs',
+    transport,
     createLogger('test', 'silent', 'json'),
     new AbortController().signal,
   );
@@ -25,6 +29,7 @@ describe('messageTags', () => {
       message_id: 'm-1',
       transport: 'sqs',
       source: 'payments',
+      queue: 'payments',
       attempt: '3',
       media_type: 'application/vnd.test.payment',
       handler: 'PaymentHandler',
@@ -36,9 +41,22 @@ describe('messageTags', () => {
     expect(Object.keys(messageTags(contextOf({}, false), noMapping)).sort()).toEqual([
       'attempt',
       'message_id',
+      'queue',
       'source',
       'transport',
     ]);
+  });
+
+  it('names the source a queue or a topic as its transport does, and neither for others', () => {
+    // toEqual treats an undefined property as absent: `{ queue: 'payments' }` means no topic.
+    const sourceTags = (transport: string): object => {
+      const { queue, topic } = messageTags(contextOf({}, true, transport), noMapping);
+      return { queue, topic };
+    };
+    expect(sourceTags('sqs')).toEqual({ queue: 'payments' });
+    expect(sourceTags('memory')).toEqual({ queue: 'payments' });
+    expect(sourceTags('kafka')).toEqual({ topic: 'payments' });
+    expect(sourceTags('carrier-pigeon')).toEqual({});
   });
 
   it('adds mapped opaque data as tags, and skips keys the message does not carry', () => {

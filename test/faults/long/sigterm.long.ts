@@ -58,8 +58,9 @@ describe.skipIf(noElasticMq)('ElasticMQ: SIGTERM under load', () => {
   const pollers = 2;
 
   // Finished messages are deleted (the delete batch is flushed at close), received but unstarted
-  // ones are released with visibility 0: after the stop nothing should still be leased except what
-  // a long poll cut off at close received (at most pollers × 10), and a restart redoes nothing.
+  // ones are released with visibility 0 (those that polls bring after the stop began as they arrive,
+  // not after the drain): after the stop nothing should still be leased except what a poll cut off at
+  // close just after the server answered received (at most pollers × 10), and a restart redoes nothing.
   it('in-flight handlers finish, finished are deleted, unstarted released, nothing redone', async () => {
     const count = 2000;
     const target = await sqsTarget({

@@ -10,4 +10,10 @@ export class HealthConfig {
   @IsString() host = '0.0.0.0';
   /** Not live when the consumer has not polled for this long while it had room for more messages. */
   @IsInt() @Min(1) stallSeconds = 120;
+  /**
+   * A bound health check that has not answered within this many milliseconds fails (with that
+   * reason), so one hanging dependency cannot hang `/health/ready`. Keep it below the probe's own
+   * timeout (Kubernetes' `timeoutSeconds`), or the orchestrator gives up before the reason is sent.
+   */
+  @IsInt() @Min(1) checkTimeoutMs = 2000;
 }

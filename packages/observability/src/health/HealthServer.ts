@@ -30,7 +30,7 @@ export class HealthServer implements LifecycleHook {
     const logger = container.get<Logger>(TOKENS.Logger);
     const routes: Record<string, () => Promise<ProbeResult | string>> = {
       '/health/live': () => Promise.resolve(liveness(status, consumer, this.config.stallSeconds)),
-      '/health/ready': () => readiness(status, checks),
+      '/health/ready': () => readiness(status, checks, this.config.checkTimeoutMs),
       '/metrics': () => metrics.registry.metrics(),
     };
     const server = createServer(

@@ -31,11 +31,18 @@ export function liveness(
   };
 }
 
-/** Ready while connected to the transport, not draining, and every bound check passes. */
-export async function readiness(status: DaemonStatus, checks: readonly HealthCheck[]): Promise<ProbeResult> {
-  const results: Record<string, HealthCheckResult> = {};
-  for (const check of checks) results[check.name] = await runCheck(check);
-  const checksOk = Object.values(results).every((result) => result.ok);
+/**
+ * Ready while connected to the transport, not draining, and every bound check passes. Checks run
+ * at once, each bounded by `checkTimeoutMs`, so the probe answers within about that time.
+ */
+export async function readiness(
+  status: DaemonStatus,
+  checks: readonly HealthCheck[],
+  checkTimeoutMs: number,
+): Promise<ProbeResult> {
+  const settled = await Promise.all(checks.map((check) => runCheck(check, checkTimeoutMs)));
+  const results = Object.fromEntries(checks.map((check, index) => [check.name, settled[index]!]));
+  const checksOk = settled.every((result) => result.ok);
   const ok = status.ready && checksOk;
   return {
     ok,
@@ -50,12 +57,19 @@ export async function readiness(status: DaemonStatus, checks: readonly HealthChe
   };
 }
 
-// A check that throws is a failed check, not a crashed endpoint.
-async function runCheck(check: HealthCheck): Promise<HealthCheckResult> {
+// A check that throws, or does not answer in time, is a failed check, not a crashed or hung endpoint.
+async function runCheck(check: HealthCheck, timeoutMs: number): Promise<HealthCheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<HealthCheckResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  });
   try {
-    return await check.check();
+    // Called inside then(): a check that throws synchronously becomes a rejection like any other.
+    return await Promise.race([Promise.resolve().then(() => check.check()), timedOut]);
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

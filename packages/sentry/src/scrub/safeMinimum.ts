@@ -12,6 +12,8 @@ const SAFE_TAGS = [
   'handler',
   'transport',
   'source',
+  'queue',
+  'topic',
   'outcome',
   'attempt',
   'daemon',
