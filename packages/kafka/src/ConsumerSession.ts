@@ -50,6 +50,10 @@ export class ConsumerSession {
   #watchdog: NodeJS.Timeout | undefined;
   #restarts = 0;
   #restarting = false;
+  /** Set when the consumer a restart is starting crashes for good before start() returns. */
+  #crashedWhileRestarting = false;
+  /** Counts assignments and losses: a held batch of an earlier one must not drain the current one. */
+  #generation = 0;
   #restartTimer: NodeJS.Timeout | undefined;
   #restartRun: Promise<void> | undefined;
   #stopping = false;
@@ -93,6 +97,7 @@ export class ConsumerSession {
       if (!current()) return;
       const memberChanged = this.#memberId !== undefined && this.#memberId !== payload.memberId;
       this.#memberId = payload.memberId;
+      this.#generation += 1;
       this.#assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
         partitions.map((partition) => ({ topic, partition })),
       );
@@ -106,7 +111,11 @@ export class ConsumerSession {
       if (!current()) return;
       this.logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
       this.#lose(`consumer crashed: ${payload.error.message}`);
-      if (!payload.restart) this.#scheduleRestart();
+      // kafkajs restarts the consumer itself only when it says so; otherwise this one is dead. A
+      // crash while a restart is joining the group (run() resolves after it) is retried by that restart.
+      if (payload.restart) return;
+      if (this.#restarting) this.#crashedWhileRestarting = true;
+      else this.#scheduleRestart();
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
@@ -122,7 +131,7 @@ export class ConsumerSession {
         this.listener.onBatch(payload);
         // Moves only the fetch position (auto-commit is off); commits come from the offset trackers.
         payload.resolveOffset(payload.batch.lastOffset());
-        if (holding) await this.#holdUntilFinished(payload);
+        if (holding) await this.#holdUntilFinished(payload, current);
       },
     });
     // Stopped while this (re)start was connecting: leave at once rather than outlive the session.
@@ -163,16 +172,25 @@ export class ConsumerSession {
    * until its messages finish is the one way to drain before a revoke (kafkajs has no revoke
    * callback). Heartbeats go on meanwhile; the first that reports a rebalance triggers the drain.
    */
-  async #holdUntilFinished(payload: EachBatchPayload): Promise<void> {
+  async #holdUntilFinished(payload: EachBatchPayload, current: () => boolean): Promise<void> {
     const { topic, partition } = payload.batch;
     const last = Number(payload.batch.lastOffset());
+    const generation = this.#generation;
+    // A batch of a replaced consumer or an earlier assignment: its drain would stop the dispatch of
+    // the current assignment, which no rebalance would then resume.
+    const outdated = (): boolean =>
+      !current() ||
+      this.#generation !== generation ||
+      this.#stopping ||
+      !payload.isRunning() ||
+      payload.isStale();
     while (!this.listener.finishedThrough(topic, partition, last)) {
-      if (this.#stopping || !payload.isRunning() || payload.isStale()) return;
+      if (outdated()) return;
       try {
         await payload.heartbeat();
       } catch (error) {
-        if ((error as { type?: string }).type !== 'REBALANCE_IN_PROGRESS') throw error;
-        await this.listener.drainForRevoke(this.options.revokeDrainMs);
+        const rebalancing = (error as { type?: string }).type === 'REBALANCE_IN_PROGRESS';
+        if (rebalancing && !outdated()) await this.listener.drainForRevoke(this.options.revokeDrainMs);
         throw error;
       }
       this.#touch();
@@ -187,6 +205,7 @@ export class ConsumerSession {
 
   #lose(reason: string): void {
     this.#failure = reason;
+    this.#generation += 1;
     this.#assigned = [];
     this.#memberId = undefined;
     this.listener.onLost();
@@ -220,7 +239,10 @@ export class ConsumerSession {
         ]);
         if (this.#stopping) return;
         try {
+          this.#crashedWhileRestarting = false;
           await this.start();
+          if (this.#crashedWhileRestarting)
+            throw new Error('the new consumer crashed while joining the group');
           this.#restarts = 0;
           this.logger.info('kafka consumer restarted');
         } catch (error) {

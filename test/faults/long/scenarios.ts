@@ -6,6 +6,7 @@ import { freePort } from '../../servers/freePort.js';
 import {
   faultSeed,
   printFigure,
+  progressGauges,
   listening,
   ready,
   Sampler,
@@ -375,7 +376,13 @@ export async function restartUnderDaemon(test: RestartCase): Promise<void> {
       () => `${test.name}: all handled (${handled()} of ${test.count})`,
       daemon,
     );
-    await waitUntil(() => test.drained(), 120_000, `${test.name}: drained`, daemon);
+    let gauges = '';
+    await waitUntil(
+      async () => (await test.drained()) || ((gauges = await progressGauges(port)), false),
+      120_000,
+      () => `${test.name}: drained (daemon gauges: ${gauges})`,
+      daemon,
+    );
     await waitUntil(() => readiness.latest === true, 60_000, `${test.name}: ready at the end`, daemon);
     await Promise.all([readiness.stop(), server.stop()]);
     // Nothing is in flight any more: a stop takes a second. One still running after STOP_LIMIT_MS has

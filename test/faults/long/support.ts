@@ -253,6 +253,25 @@ export async function ready(port: number): Promise<boolean | undefined> {
   }
 }
 
+/**
+ * The daemon's progress gauges from /metrics (lag, in flight, ready, poll failures), one line each:
+ * what a failed wait reports, so a stuck daemon says where it is stuck.
+ */
+export async function progressGauges(port: number): Promise<string> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const text = await response.text();
+    return text
+      .split('\n')
+      .filter((line) =>
+        /^switchyard_(consumer_lag_messages|messages_in_flight|ready|consecutive_poll_failures)/.test(line),
+      )
+      .join('; ');
+  } catch (error) {
+    return `no metrics: ${(error as Error).message}`;
+  }
+}
+
 /** Whether something accepts TCP connections on 127.0.0.1:`port` (a server is up). */
 export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
