@@ -7,6 +7,14 @@ export interface FaultyProxy {
   fault: { status: number; type: string } | undefined;
   /** When set, only this many more requests get the fault; then it clears itself. */
   faultsLeft: number | undefined;
+  /**
+   * While set, requests for this action (AWS JSON `X-Amz-Target: …<action>`, or AWS query
+   * `Action=<action>`) reach the server at once but are answered `ms` later: the server has acted,
+   * the caller is still waiting.
+   */
+  answerDelay: { action: string; ms: number } | undefined;
+  /** Answers held back by `answerDelay` so far (counted once the server has answered). */
+  delayed: number;
   /** Requests seen, faulted or not. */
   requests: number;
   stop(): Promise<void>;
@@ -22,6 +30,8 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     fault: undefined,
     faultsLeft: undefined,
+    answerDelay: undefined,
+    delayed: 0,
     requests: 0,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -55,8 +65,14 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
         headers,
         body: request.method === 'GET' || request.method === 'HEAD' ? undefined : body,
       });
+      const answerBody = Buffer.from(await answer.arrayBuffer());
+      const delay = proxy.answerDelay;
+      if (delay !== undefined && actionOf(request, body) === delay.action) {
+        proxy.delayed += 1;
+        await new Promise((resolve) => setTimeout(resolve, delay.ms));
+      }
       response.writeHead(answer.status, Object.fromEntries(answer.headers));
-      response.end(Buffer.from(await answer.arrayBuffer()));
+      response.end(answerBody);
     })().catch((error: unknown) => {
       response.writeHead(502);
       response.end(String(error));
@@ -64,6 +80,13 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return proxy;
+}
+
+/** The AWS action a request calls: from `X-Amz-Target` (AWS JSON, SQS) or the form body (AWS query, SNS). */
+function actionOf(request: IncomingMessage, body: Buffer): string | undefined {
+  const target = request.headers['x-amz-target'];
+  if (typeof target === 'string') return target.split('.').pop();
+  return new URLSearchParams(body.toString()).get('Action') ?? undefined;
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

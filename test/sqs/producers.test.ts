@@ -7,9 +7,11 @@ import {
   createQueue,
   daemonPerTest,
   observedClient,
+  proxyPerTest,
   receiveAll,
   sqsClient,
   sqsServers,
+  until,
   useClient,
 } from './support.js';
 
@@ -98,5 +100,31 @@ for (const server of sqsServers)
       } finally {
         await running.stop();
       }
+    });
+  });
+
+for (const server of sqsServers)
+  describe.skipIf(server.missing)(`SQS producer at stop against ${server.name}`, () => {
+    const client = sqsClient(server.endpoint);
+    const proxy = proxyPerTest(server.endpoint);
+    const start = daemonPerTest();
+
+    // The transport closes before the producer, and used to destroy the client they share: the SDK
+    // then retried the send cut off in flight on a new socket, and the queue got the message twice.
+    it('a send in flight when the daemon stops finishes before the client closes: the queue gets it once', async () => {
+      const consumed = await createQueue(client, 'stop-home');
+      const target = await createQueue(client, 'stop-target');
+      const running = await start(new OrderDaemon(), proxy().endpoint, consumed, [
+        '--set',
+        `sqs.producerQueueUrl=${target}`,
+      ]);
+      proxy().answerDelay = { action: 'SendMessage', ms: 1500 };
+      const sent = running.producer.produce(Order, { id: 'late', group: 'g', sequence: 0 });
+      await until('the server took the send; its answer is held back', () => proxy().delayed === 1, 5000);
+      await running.stop();
+      await expect(sent).resolves.toBeDefined();
+      // Ask for more than should arrive: a duplicate would show up here.
+      const received = await receiveAll(client, target, 2, 3000);
+      expect(received.map((message) => idOf(message.Body))).toEqual(['late']);
     });
   });

@@ -23,6 +23,7 @@ import {
   receiveAll,
   sqsClient,
   startDaemon,
+  until,
 } from './support.js';
 
 const sqs = sqsClient(fauxqs);
@@ -212,6 +213,33 @@ describe('SNS producer against a faulty fauxqs', () => {
       );
       expect(proxy.requests).toBe(3 + 4);
     } finally {
+      await proxy.stop();
+    }
+  });
+});
+
+describe('SNS producer at stop against fauxqs', () => {
+  // Closing the SNS client under a publish in flight made the SDK retry it on a new socket: the
+  // topic got the message twice. The producer's close now lets it finish first.
+  it('a publish in flight when the daemon stops finishes before the client closes: delivered once', async () => {
+    const proxy = await startFaultyProxy(fauxqs);
+    const { topicArn, queueUrl: subscribed } = await subscribedQueue('sns-at-stop', true);
+    const consumed = await createQueue(sqs, 'sns-at-stop-home');
+    const running = await startDaemon(new OrderDaemon(), proxy.endpoint, consumed, [
+      '--set',
+      `sqs.topicArn=${topicArn}`,
+    ]);
+    try {
+      proxy.answerDelay = { action: 'Publish', ms: 1500 };
+      const sent = running.producer.produce(Order, content('late'));
+      await until('the server took the publish; its answer is held back', () => proxy.delayed === 1, 5000);
+      await running.stop();
+      await expect(sent).resolves.toBeDefined();
+      // Ask for more than should arrive: a duplicate would show up here.
+      const received = await receiveAll(sqs, subscribed, 2, 3000);
+      expect(received.map((message) => (JSON.parse(message.Body!) as { id: string }).id)).toEqual(['late']);
+    } finally {
+      await running.stop();
       await proxy.stop();
     }
   });

@@ -2,7 +2,8 @@ import { PublishBatchCommand, PublishCommand, type SNSClient } from '@aws-sdk/cl
 import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
 import { SqsError, SqsErrorCodes } from './errors.js';
 import { publishInBatches } from './batchPublish.js';
-import { attributesOf, checkSize, fifoFields, publishFailed } from './outgoing.js';
+import { attributesOf, checkSize, CLOSE_WAIT_MS, fifoFields, publishFailed } from './outgoing.js';
+import { CallsInFlight } from './CallsInFlight.js';
 
 /**
  * Publishes to SNS topics: the message's `destination`, else the topic mapped to its media type,
@@ -10,6 +11,8 @@ import { attributesOf, checkSize, fifoFields, publishFailed } from './outgoing.j
  * (`sqs.maxAttempts`); what still fails is a `SWITCHYARD_SQS_PUBLISH_FAILED` error.
  */
 export class SnsProducer implements TransportProducer {
+  readonly #inFlight = new CallsInFlight();
+
   constructor(
     private readonly client: SNSClient,
     private readonly topicArns: Readonly<Record<string, string>>,
@@ -26,7 +29,11 @@ export class SnsProducer implements TransportProducer {
     return topic;
   }
 
-  async send(message: OutgoingMessage): Promise<string> {
+  send(message: OutgoingMessage): Promise<string> {
+    return this.#inFlight.track(this.#send(message));
+  }
+
+  async #send(message: OutgoingMessage): Promise<string> {
     const topic = this.topicFor(message);
     checkSize(message);
     try {
@@ -46,6 +53,10 @@ export class SnsProducer implements TransportProducer {
 
   /** PublishBatch per topic (see `publishInBatches`); resolves with the ids in input order. */
   sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
+    return this.#inFlight.track(this.#sendBatch(messages));
+  }
+
+  #sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
     return publishInBatches(
       messages,
       (message) => this.topicFor(message),
@@ -64,7 +75,9 @@ export class SnsProducer implements TransportProducer {
     );
   }
 
+  /** Lets publishes in flight finish (a destroyed client would retry them: duplicates), then closes. */
   async close(): Promise<void> {
+    await this.#inFlight.settled(CLOSE_WAIT_MS);
     this.client.destroy();
   }
 }

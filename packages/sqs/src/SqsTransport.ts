@@ -39,12 +39,16 @@ export class SqsTransport implements Transport {
   /** Deletes and visibility changes failed in a row: the first is logged, not every message. */
   #lateFailures = 0;
 
-  /** `batchSize`: messages asked for per ReceiveMessage (`consumer.batchSize`; SQS allows 10). */
+  /**
+   * `batchSize`: messages asked for per ReceiveMessage (`consumer.batchSize`; SQS allows 10).
+   * `releaseClient`: called at close; the client may still serve the producer (see `SharedClient`).
+   */
   constructor(
     private readonly client: SQSClient,
     private readonly config: SqsConfig,
     private readonly logger: Logger,
     private readonly batchSize = 10,
+    private readonly releaseClient: () => void = () => client.destroy(),
   ) {
     this.#deletes = deleteBatcher(client, config.queueUrl, config.ackFlushMs);
     this.#visibility = visibilityBatcher(client, config.queueUrl, config.ackFlushMs);
@@ -148,8 +152,7 @@ export class SqsTransport implements Transport {
     this.#release((await this.#poller?.drain()) ?? []);
     await Promise.all([this.#deletes.flush(), this.#visibility.flush()]);
     await Promise.allSettled(this.#releases);
-    // Idle keep-alive sockets must not hold the process open after the summary.
-    this.client.destroy();
+    this.releaseClient();
   }
 
   /** Visibility 0 for messages received but never handed to the daemon: another consumer gets them now. */

@@ -14,6 +14,7 @@ import { createSnsClient, createSqsClient } from './clients.js';
 import { SnsProducer } from './SnsProducer.js';
 import { SqsConfig } from './SqsConfig.js';
 import { SqsProducer } from './SqsProducer.js';
+import { SharedClient } from './SharedClient.js';
 import { SqsTransport } from './SqsTransport.js';
 
 /** Which producer `produce` uses: `auto` means SNS once a topic is configured, else SQS. */
@@ -66,12 +67,15 @@ export const sqsTransportFactory: TransportFactory = {
             settings,
             context.get<Logger>(TOKENS.Logger).child({ transport: 'sqs' }),
             context.get(ConsumerConfig).batchSize,
+            context.get<SharedClient>(SQS_CLIENT_USERS).use(),
           ),
       );
     }),
 };
 
 const SQS_PRODUCER = Symbol.for('switchyard.sqs.Producer');
+// Counts the transport and producer on the one SQS client, which the last of them to close destroys.
+const SQS_CLIENT_USERS = Symbol.for('switchyard.sqs.ClientUsers');
 
 function canPublish(settings: SqsConfig): boolean {
   return settings.endpointUrl !== '' || settings.region !== '' || settings.producer !== 'auto';
@@ -81,6 +85,7 @@ function canPublish(settings: SqsConfig): boolean {
 function bindProducer({ bind }: ContainerModuleLoadOptions, settings: SqsConfig): void {
   bind(SQSClient).toDynamicValue(() => createSqsClient(settings));
   bind(SNSClient).toDynamicValue(() => createSnsClient(settings));
+  bind(SQS_CLIENT_USERS).toDynamicValue((context) => new SharedClient(context.get(SQSClient)));
   bind(SQS_PRODUCER).toDynamicValue((context) =>
     producerKind(settings) === 'sns'
       ? new SnsProducer(context.get(SNSClient), settings.topicArns, settings.topicArn)
@@ -88,6 +93,7 @@ function bindProducer({ bind }: ContainerModuleLoadOptions, settings: SqsConfig)
           context.get(SQSClient),
           settings.queueUrls,
           settings.producerQueueUrl || settings.queueUrl,
+          context.get<SharedClient>(SQS_CLIENT_USERS).use(),
         ),
   );
 }
