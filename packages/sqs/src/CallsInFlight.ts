@@ -1,5 +1,5 @@
 /**
- * A producer's calls still running, so its close can let them finish before the client goes away
+ * Calls still running on a client, so its close can let them finish before the client goes away
  * (bounded: a server that never answers must not hold the stop forever).
  */
 export class CallsInFlight {

@@ -2,8 +2,7 @@ import { PublishBatchCommand, PublishCommand, type SNSClient } from '@aws-sdk/cl
 import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
 import { SqsError, SqsErrorCodes } from './errors.js';
 import { publishInBatches } from './batchPublish.js';
-import { attributesOf, checkSize, CLOSE_WAIT_MS, fifoFields, publishFailed } from './outgoing.js';
-import { CallsInFlight } from './CallsInFlight.js';
+import { attributesOf, checkSize, fifoFields, publishFailed } from './outgoing.js';
 
 /**
  * Publishes to SNS topics: the message's `destination`, else the topic mapped to its media type,
@@ -11,12 +10,12 @@ import { CallsInFlight } from './CallsInFlight.js';
  * (`sqs.maxAttempts`); what still fails is a `SWITCHYARD_SQS_PUBLISH_FAILED` error.
  */
 export class SnsProducer implements TransportProducer {
-  readonly #inFlight = new CallsInFlight();
-
+  /** `releaseClient` is called at close; it closes the client once idle (see `SharedClient`). */
   constructor(
     private readonly client: SNSClient,
     private readonly topicArns: Readonly<Record<string, string>>,
     private readonly defaultTopicArn: string,
+    private readonly releaseClient: () => Promise<void> = async () => client.destroy(),
   ) {}
 
   topicFor(message: OutgoingMessage): string {
@@ -29,11 +28,7 @@ export class SnsProducer implements TransportProducer {
     return topic;
   }
 
-  send(message: OutgoingMessage): Promise<string> {
-    return this.#inFlight.track(this.#send(message));
-  }
-
-  async #send(message: OutgoingMessage): Promise<string> {
+  async send(message: OutgoingMessage): Promise<string> {
     const topic = this.topicFor(message);
     checkSize(message);
     try {
@@ -53,10 +48,6 @@ export class SnsProducer implements TransportProducer {
 
   /** PublishBatch per topic (see `publishInBatches`); resolves with the ids in input order. */
   sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
-    return this.#inFlight.track(this.#sendBatch(messages));
-  }
-
-  #sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
     return publishInBatches(
       messages,
       (message) => this.topicFor(message),
@@ -75,9 +66,7 @@ export class SnsProducer implements TransportProducer {
     );
   }
 
-  /** Lets publishes in flight finish (a destroyed client would retry them: duplicates), then closes. */
-  async close(): Promise<void> {
-    await this.#inFlight.settled(CLOSE_WAIT_MS);
-    this.client.destroy();
+  close(): Promise<void> {
+    return this.releaseClient();
   }
 }

@@ -7,8 +7,7 @@ import {
 import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
 import { SqsError, SqsErrorCodes } from './errors.js';
 import { publishInBatches } from './batchPublish.js';
-import { attributesOf, checkSize, CLOSE_WAIT_MS, fifoFields, publishFailed } from './outgoing.js';
-import { CallsInFlight } from './CallsInFlight.js';
+import { attributesOf, checkSize, fifoFields, publishFailed } from './outgoing.js';
 
 /**
  * Sends straight to SQS queues: `destination`, else the queue mapped to the media type, else the
@@ -16,14 +15,13 @@ import { CallsInFlight } from './CallsInFlight.js';
  */
 export class SqsProducer implements TransportProducer {
   readonly #urlsByName = new Map<string, Promise<string>>();
-  readonly #inFlight = new CallsInFlight();
 
-  /** `releaseClient` is called at close, once sends in flight have finished (see `SharedClient`). */
+  /** `releaseClient` is called at close; it closes the client once unused and idle (`SharedClient`). */
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrls: Readonly<Record<string, string>>,
     private readonly defaultQueueUrl: string,
-    private readonly releaseClient: () => void = () => undefined,
+    private readonly releaseClient: () => Promise<void> = async () => undefined,
   ) {}
 
   async queueFor(message: OutgoingMessage): Promise<string> {
@@ -51,11 +49,7 @@ export class SqsProducer implements TransportProducer {
     return url;
   }
 
-  send(message: OutgoingMessage): Promise<string> {
-    return this.#inFlight.track(this.#send(message));
-  }
-
-  async #send(message: OutgoingMessage): Promise<string> {
+  async send(message: OutgoingMessage): Promise<string> {
     const queue = await this.queueFor(message);
     checkSize(message);
     try {
@@ -75,10 +69,6 @@ export class SqsProducer implements TransportProducer {
 
   /** SendMessageBatch per queue (see `publishInBatches`); resolves with the ids in input order. */
   sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
-    return this.#inFlight.track(this.#sendBatch(messages));
-  }
-
-  #sendBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
     return publishInBatches(
       messages,
       (message) => this.queueFor(message),
@@ -97,8 +87,7 @@ export class SqsProducer implements TransportProducer {
     );
   }
 
-  async close(): Promise<void> {
-    await this.#inFlight.settled(CLOSE_WAIT_MS);
-    this.releaseClient();
+  close(): Promise<void> {
+    return this.releaseClient();
   }
 }

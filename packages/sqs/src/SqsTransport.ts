@@ -48,7 +48,7 @@ export class SqsTransport implements Transport {
     private readonly config: SqsConfig,
     private readonly logger: Logger,
     private readonly batchSize = 10,
-    private readonly releaseClient: () => void = () => client.destroy(),
+    private readonly releaseClient: () => Promise<void> = async () => client.destroy(),
   ) {
     this.#deletes = deleteBatcher(client, config.queueUrl, config.ackFlushMs);
     this.#visibility = visibilityBatcher(client, config.queueUrl, config.ackFlushMs);
@@ -152,7 +152,7 @@ export class SqsTransport implements Transport {
     this.#release((await this.#poller?.drain()) ?? []);
     await Promise.all([this.#deletes.flush(), this.#visibility.flush()]);
     await Promise.allSettled(this.#releases);
-    this.releaseClient();
+    await this.releaseClient();
   }
 
   /** Visibility 0 for messages received but never handed to the daemon: another consumer gets them now. */

@@ -4,11 +4,6 @@ import { SqsError, SqsErrorCodes } from './errors.js';
 
 /** SNS and SQS both refuse a message whose body and attributes exceed 256 KiB. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
-/**
- * Longest a producer's close waits for its publishes in flight (the SDK's own retries included)
- * before it closes the client anyway: a publish cut off then may reach the queue twice.
- */
-export const CLOSE_WAIT_MS = 10_000;
 
 export interface StringAttribute {
   DataType: 'String';

@@ -74,8 +74,9 @@ export const sqsTransportFactory: TransportFactory = {
 };
 
 const SQS_PRODUCER = Symbol.for('switchyard.sqs.Producer');
-// Counts the transport and producer on the one SQS client, which the last of them to close destroys.
-const SQS_CLIENT_USERS = Symbol.for('switchyard.sqs.ClientUsers');
+// Count the transport and producer on each SDK client, which the last of them to close destroys.
+const SQS_CLIENT_USERS = Symbol.for('switchyard.sqs.SqsClientUsers');
+const SNS_CLIENT_USERS = Symbol.for('switchyard.sqs.SnsClientUsers');
 
 function canPublish(settings: SqsConfig): boolean {
   return settings.endpointUrl !== '' || settings.region !== '' || settings.producer !== 'auto';
@@ -86,9 +87,15 @@ function bindProducer({ bind }: ContainerModuleLoadOptions, settings: SqsConfig)
   bind(SQSClient).toDynamicValue(() => createSqsClient(settings));
   bind(SNSClient).toDynamicValue(() => createSnsClient(settings));
   bind(SQS_CLIENT_USERS).toDynamicValue((context) => new SharedClient(context.get(SQSClient)));
+  bind(SNS_CLIENT_USERS).toDynamicValue((context) => new SharedClient(context.get(SNSClient)));
   bind(SQS_PRODUCER).toDynamicValue((context) =>
     producerKind(settings) === 'sns'
-      ? new SnsProducer(context.get(SNSClient), settings.topicArns, settings.topicArn)
+      ? new SnsProducer(
+          context.get(SNSClient),
+          settings.topicArns,
+          settings.topicArn,
+          context.get<SharedClient>(SNS_CLIENT_USERS).use(),
+        )
       : new SqsProducer(
           context.get(SQSClient),
           settings.queueUrls,
