@@ -87,6 +87,18 @@ function serverProperties(dataDir: string, port: number, controllerPort: number)
   ].join('\n');
 }
 
+/**
+ * A KRaft cluster id (16 random bytes, base64url). Like Kafka's own `Uuid.randomUuid`, never one
+ * that starts with '-': the storage tool would read it as an option and refuse to format (a 1-in-64
+ * chance per start; it failed a CI run).
+ */
+function randomClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url').slice(0, 22);
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Formats KRaft storage and starts a single-node broker+controller on free ports; resolves once it answers. */
 export async function startKafka(version: string): Promise<RunningKafka> {
   const jarDir = ensureJars(version);
@@ -95,7 +107,7 @@ export async function startKafka(version: string): Promise<RunningKafka> {
   const [port = 0, controllerPort = 0] = await freePorts(2);
   const properties = join(dataDir, 'server.properties');
   writeFileSync(properties, serverProperties(dataDir, port, controllerPort));
-  const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+  const clusterId = randomClusterId();
   const format = spawnSync(
     'java',
     ['-Xmx256m', '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
