@@ -38,6 +38,7 @@ export { MEDIA_TYPE_ATTRIBUTES } from './pipeline/stages/DecodeStage.js';
 export type {
   ConsumerLag,
   DeadLetterDetails,
+  DeadLetterResult,
   OutgoingMessage,
   Transport,
   TransportMessage,

@@ -40,6 +40,20 @@ export interface DeadLetterDetails {
   readonly attempts: number;
 }
 
+/**
+ * What `deadLetter` did, when it is not the plain case (the copy was confirmed and the original
+ * removed, which a transport says by returning nothing):
+ * - `kept`: the transport has no dead-letter destination and left the message where it is (e.g. SQS
+ *   with neither `deadLetterQueueUrl` nor a redrive policy); core counts it as failed, not
+ *   dead-lettered, with `why` in the reason.
+ * - `bounded`: the copy could never fit the destination, so a bounded record (reason, source, ids,
+ *   size and hash of the body, the body cut to fit) was written and confirmed instead.
+ * A `deadLetter` that throws has written nothing confirmed: core retries the message with backoff.
+ */
+export type DeadLetterResult =
+  | { readonly kind: 'kept'; readonly why: string }
+  | { readonly kind: 'bounded'; readonly why: string };
+
 export interface Transport {
   /** `memory`, `sqs`, `kafka`: used in logs, metrics and Sentry tags. */
   readonly name: string;
@@ -67,8 +81,11 @@ export interface Transport {
   release?(message: TransportMessage): Promise<void>;
   /** Keep the lease for `seconds` more. */
   extend(message: TransportMessage, seconds: number): Promise<void>;
-  /** Move the message to the dead-letter destination with its reason, then remove the original. */
-  deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<void>;
+  /**
+   * Move the message to the dead-letter destination with its reason, then remove the original; only
+   * once the copy is confirmed. Throws when it could not (core then retries the message).
+   */
+  deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<DeadLetterResult | void>;
   /** Flush pending acks and release connections. */
   close(): Promise<void>;
   /** Optional: messages not yet consumed, per partition, for the lag metric. */
