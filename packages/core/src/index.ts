@@ -14,6 +14,7 @@ export { SchemaRegistry } from './messages/SchemaRegistry.js';
 export { MessageCodec, type WireMessage } from './messages/MessageCodec.js';
 export { matchesMediaType, normalizeMediaType } from './messages/mediaType.js';
 export { parseUntrustedJson, type JsonLimits } from './messages/safeJson.js';
+export { boundedText } from './messages/boundedText.js';
 
 export { handles, handlesMetadata, type HandledType } from './handlers/handles.js';
 export { HandlerRegistry, type BoundHandler } from './handlers/HandlerRegistry.js';
