@@ -1,9 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumerLag, DeadLetterDetails, Transport, TransportMessage } from '@switchyard/core';
+import {
+  boundedText,
+  type ConsumerLag,
+  type DeadLetterDetails,
+  type DeadLetterResult,
+  type Transport,
+  type TransportMessage,
+} from '@switchyard/core';
 import type { EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ConsumerSession, SessionListener, TopicPartition } from './ConsumerSession.js';
-import { deadLetterHeaders } from './deadLetterHeaders.js';
+import {
+  boundedDeadLetterHeaders,
+  deadLetterHeaders,
+  recordBatchSize,
+  REASON_MAX_BYTES,
+} from './deadLetterHeaders.js';
 import { DeliveryQueue } from './DeliveryQueue.js';
 import { toDelivery } from './toDelivery.js';
 import type { KafkaMode } from './KafkaConfig.js';
@@ -13,6 +25,13 @@ import { PartitionStates } from './PartitionStates.js';
 import { Waker } from './Waker.js';
 import { Backpressure } from './Backpressure.js';
 import { CommitLoop } from './CommitLoop.js';
+import { isRecordTooLarge } from './KafkaProduceError.js';
+import type { TopicLimits } from './preflight.js';
+
+/** A bounded dead letter's body when the dead-letter topic's limit is not known. */
+const BOUNDED_BODY_FALLBACK_BYTES = 65_536;
+/** Kept free below the limit for what the size estimate may miss (producer-side framing). */
+const BOUNDED_MARGIN_BYTES = 1024;
 
 export interface KafkaTransportOptions {
   readonly mode: KafkaMode;
@@ -22,8 +41,11 @@ export interface KafkaTransportOptions {
   readonly deadLetterTopicFor: (topic: string) => string;
   /** Longest a receive waits before returning empty, in milliseconds. */
   readonly waitMs?: number;
-  /** Start-up checks run before subscribing (topics exist, dead-letter topics created). */
-  readonly preflight?: () => Promise<void>;
+  /**
+   * Start-up checks run before subscribing (topics exist, dead-letter topics created); may report
+   * each dead-letter topic's `max.message.bytes`, so a copy that cannot fit is bounded at once.
+   */
+  readonly preflight?: () => Promise<TopicLimits | void>;
 }
 
 /**
@@ -45,6 +67,7 @@ export class KafkaTransport implements Transport, SessionListener {
   #rebalancing = false;
   #draining: Promise<void> | undefined;
   #closing = false;
+  #deadLetterMaxBytes: ReadonlyMap<string, number> = new Map();
 
   constructor(
     private readonly createSession: (listener: SessionListener) => ConsumerSession,
@@ -74,7 +97,8 @@ export class KafkaTransport implements Transport, SessionListener {
   /** Connects, subscribes and starts committing; single-flight. The daemon awaits it before consuming. */
   start(): Promise<void> {
     this.#started ??= (async () => {
-      await this.options.preflight?.();
+      const limits = await this.options.preflight?.();
+      if (limits) this.#deadLetterMaxBytes = limits.deadLetterMaxBytes;
       const session = this.createSession(this);
       this.#session = session;
       await session.start();
@@ -120,15 +144,70 @@ export class KafkaTransport implements Transport, SessionListener {
 
   async extend(): Promise<void> {}
 
-  async deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<void> {
+  /**
+   * Produces the copy (original key, value and headers plus the dead-letter headers) and finishes
+   * the offset once the brokers confirmed it. A copy that can never fit the dead-letter topic (over
+   * its `max.message.bytes`, or refused by the broker as too large) is replaced by a bounded record
+   * (see `boundedDeadLetterHeaders`, the body cut to fit). Any other failure throws with the offset
+   * unfinished: the runner then nacks the message, so it is retried in place.
+   */
+  async deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<DeadLetterResult | void> {
     const delivery = message as KafkaDelivery;
     const topic = this.options.deadLetterTopicFor(delivery.topic);
     const key = delivery.rawKey;
     const body = delivery.body === null ? null : Buffer.from(delivery.body);
-    // Produced and confirmed before the offset counts as finished: the dead letter is at-least-once too.
-    await this.producer.sendRaw(topic, key, body, deadLetterHeaders(delivery, details));
-    this.logger.warn({ messageId: delivery.id, topic, reason: details.reason }, 'dead-lettered');
+    const reason = boundedText(details.reason, REASON_MAX_BYTES);
+    const headers = deadLetterHeaders(delivery, details);
+    const size = recordBatchSize(key, body, headers);
+    const limit = this.#deadLetterMaxBytes.get(topic);
+    let why: string | undefined =
+      limit !== undefined && size > limit
+        ? `the copy (${size} bytes) is over the max.message.bytes of "${topic}" (${limit})`
+        : undefined;
+    if (why === undefined) {
+      try {
+        // Produced and confirmed before the offset counts as finished: the dead letter is at-least-once too.
+        await this.producer.sendRaw(topic, key, body, headers);
+        this.logger.warn({ messageId: delivery.id, topic, reason }, 'dead-lettered');
+        this.#finish(delivery);
+        return;
+      } catch (error) {
+        if (!isRecordTooLarge(error)) throw error;
+        why = `the broker refused the copy (${size} bytes) as too large for "${topic}"${limit === undefined ? '' : ` (max.message.bytes ${limit})`}`;
+      }
+    }
+    const kept = await this.#sendBounded(delivery, topic, details, body, why, limit);
+    this.logger.warn(
+      { messageId: delivery.id, topic, reason, why, originalBytes: body?.length ?? 0, keptBytes: kept },
+      'dead-lettered as a bounded record: the whole copy can never fit the dead-letter topic',
+    );
     this.#finish(delivery);
+    return { kind: 'bounded', why: `${why}; wrote a bounded record (body cut to ${kept} bytes)` };
+  }
+
+  /** The bounded record, its body cut to fit `limit`; if even that is refused, with no body. */
+  async #sendBounded(
+    delivery: KafkaDelivery,
+    topic: string,
+    details: DeadLetterDetails,
+    body: Buffer | null,
+    why: string,
+    limit: number | undefined,
+  ): Promise<number> {
+    const headers = boundedDeadLetterHeaders(delivery, details, body, why);
+    const room =
+      limit === undefined
+        ? BOUNDED_BODY_FALLBACK_BYTES
+        : limit - recordBatchSize(delivery.rawKey, Buffer.alloc(0), headers) - BOUNDED_MARGIN_BYTES;
+    const cut = body === null ? 0 : Math.max(0, Math.min(body.length, room));
+    try {
+      await this.producer.sendRaw(topic, delivery.rawKey, body?.subarray(0, cut) ?? null, headers);
+      return cut;
+    } catch (error) {
+      if (!isRecordTooLarge(error) || cut === 0) throw error;
+    }
+    await this.producer.sendRaw(topic, delivery.rawKey, body === null ? null : Buffer.alloc(0), headers);
+    return 0;
   }
 
   /** Stops dispatching, commits what finished, leaves the group. The runner has drained by now. */

@@ -93,7 +93,13 @@ export const kafkaTransportFactory: TransportFactory = {
             maxBuffered: settings.maxBuffered,
             commitIntervalMs: settings.commitIntervalMs,
             deadLetterTopicFor,
-            preflight: () => checkTopics(kafka, settings.topics, deadLetterTopicFor),
+            preflight: () =>
+              checkTopics(
+                kafka,
+                { topics: settings.topics, deadLetterTopic: settings.deadLetterTopic, deadLetterTopicFor },
+                logger,
+                settings.brokers.split(',')[0]?.trim(),
+              ),
           },
           logger,
         );
