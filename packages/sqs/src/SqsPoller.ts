@@ -1,4 +1,6 @@
 import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { SqsError, SqsErrorCodes } from './errors.js';
+import { isMissingQueue } from './queueInfo.js';
 
 export interface PollerOptions {
   readonly queueUrl: string;
@@ -116,8 +118,15 @@ export class SqsPoller {
       else this.#buffer.push(...messages);
       if (messages.length === 0) this.#idle = true;
     } catch (error) {
-      if (!this.#cutOff.signal.aborted)
-        this.#error = error instanceof Error ? error : new Error(String(error));
+      if (this.#cutOff.signal.aborted) return;
+      // "The specified queue does not exist" names no queue: say which.
+      if (isMissingQueue(error))
+        this.#error = new SqsError(
+          SqsErrorCodes.QUEUE_NOT_FOUND,
+          `SQS queue ${this.options.queueUrl} does not exist (or these credentials cannot see it)`,
+          { cause: error },
+        );
+      else this.#error = error instanceof Error ? error : new Error(String(error));
     }
   }
 

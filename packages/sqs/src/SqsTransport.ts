@@ -2,13 +2,14 @@ import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@a
 import {
   SwitchyardError,
   type DeadLetterDetails,
+  type DeadLetterResult,
   type Transport,
   type TransportMessage,
 } from '@switchyard/core';
 import type { Logger } from 'pino';
 import { DeadLetterSender } from './DeadLetterSender.js';
 import { SqsErrorCodes } from './errors.js';
-import { readQueueInfo, type QueueInfo } from './queueInfo.js';
+import { readDeadLetterQueue, readQueueInfo, type QueueInfo } from './queueInfo.js';
 import type { ReceiptBatcher } from './ReceiptBatcher.js';
 import { deleteBatcher, visibilityBatcher, type VisibilityChange } from './sqsBatchers.js';
 import type { SqsConfig } from './SqsConfig.js';
@@ -19,17 +20,32 @@ import { isRejected, toTransportMessage, type SqsMessage } from './toTransportMe
 const MAX_VISIBILITY_SECONDS = 43_200;
 // SQS returns at most 10 messages per ReceiveMessage.
 const MAX_PER_RECEIVE = 10;
+// Start-up failures that retrying cannot fix: they stop the start.
+const FATAL_AT_START: readonly string[] = [
+  SqsErrorCodes.QUEUE_NOT_FOUND,
+  SqsErrorCodes.DEAD_LETTER_QUEUE_NOT_FOUND,
+  SqsErrorCodes.REDRIVE_TARGET_NOT_FOUND,
+];
+
+interface Started {
+  readonly info: QueueInfo;
+  readonly deadLetters?: DeadLetterSender;
+  readonly unchecked?: string;
+}
 
 /**
  * Consumes one SQS queue. Long polls through `SqsPoller`, deletes and visibility changes go out in
  * batches, and dead-lettering copies to the framework dead-letter queue (or the queue's redrive
- * target) before deleting. The queue is checked at start (a missing queue stops the start with its
- * URL); if it disappears later, receive fails naming it, and the daemon reports and retries.
+ * target) before deleting. The queue and every dead-letter destination (`sqs.deadLetterQueueUrl`,
+ * the redrive target) are checked at start: a missing one stops the start naming it and the fix. If
+ * the queue disappears later, receive fails naming it, and the daemon reports and retries. With no
+ * dead-letter queue at all the start warns once, and `deadLetter` keeps the message (`kept`): hidden
+ * for `keptVisibilitySeconds` (at least the visibility timeout, at most 12 h), then delivered again.
  */
 export class SqsTransport implements Transport {
   readonly name = 'sqs';
   #info: QueueInfo | undefined;
-  #starting: Promise<QueueInfo> | undefined;
+  #starting: Promise<Started> | undefined;
   #poller: SqsPoller | undefined;
   #deadLetters: DeadLetterSender | undefined;
   readonly #deletes: ReceiptBatcher<string>;
@@ -42,6 +58,8 @@ export class SqsTransport implements Transport {
   /**
    * `batchSize`: messages asked for per ReceiveMessage (`consumer.batchSize`; SQS allows 10).
    * `releaseClient`: called at close; the client may still serve the producer (see `SharedClient`).
+   * `keptVisibilitySeconds`: with no dead-letter queue, how long a message `deadLetter` keeps stays
+   * hidden before it is delivered again (the factory passes `consumer.backoffMaxSeconds`).
    */
   constructor(
     private readonly client: SQSClient,
@@ -49,17 +67,21 @@ export class SqsTransport implements Transport {
     private readonly logger: Logger,
     private readonly batchSize = 10,
     private readonly releaseClient: () => Promise<void> = async () => client.destroy(),
+    private readonly keptVisibilitySeconds = 300,
   ) {
     this.#deletes = deleteBatcher(client, config.queueUrl, config.ackFlushMs);
     this.#visibility = visibilityBatcher(client, config.queueUrl, config.ackFlushMs);
   }
 
-  /** Start-up check: the queue exists and its settings are read; a missing queue stops the start. */
+  /**
+   * Start-up check: the queue and its dead-letter destinations exist, and its settings are read; a
+   * missing queue, dead-letter queue or redrive target stops the start.
+   */
   async start(): Promise<void> {
     try {
       await this.#start();
     } catch (error) {
-      if (SwitchyardError.isCode(error, SqsErrorCodes.QUEUE_NOT_FOUND)) throw error;
+      if (FATAL_AT_START.some((code) => SwitchyardError.isCode(error, code))) throw error;
       // Unreachable or throttled is transient: the poll loop retries with backoff and reports it.
       this.logger.warn({ err: error }, 'SQS not reachable at start; will keep trying');
     }
@@ -134,18 +156,33 @@ export class SqsTransport implements Transport {
     );
   }
 
-  async deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<void> {
+  /**
+   * Copies to the dead-letter queue, then deletes the original once the copy is confirmed; a copy
+   * too large for the queue becomes a bounded record (`bounded`). With no dead-letter queue at all
+   * the message is kept (`kept`): hidden for the kept visibility, then delivered again.
+   */
+  async deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<DeadLetterResult | void> {
     const target = this.#deadLetters;
     if (target === undefined) {
-      // Nothing is deleted without a copy: keep it on the queue, out of the way, and say so.
-      this.logger.error(
-        { messageId: message.id, reason: details.reason },
-        'no dead-letter queue (sqs.deadLetterQueueUrl or a redrive policy); the message stays on the queue',
-      );
-      return this.nack(message, MAX_VISIBILITY_SECONDS);
+      // Nothing is deleted without a copy: it stays on the queue and comes back after a bounded wait.
+      const seconds = this.#keptSeconds();
+      await this.nack(message, seconds);
+      return {
+        kind: 'kept',
+        why:
+          `no dead-letter queue: ${this.config.queueUrl} has no redrive policy and sqs.deadLetterQueueUrl ` +
+          `is empty; the message stays on the queue and is delivered again in ${seconds} s`,
+      };
     }
-    await target.send(sqs(message), details);
+    const result = await target.send(sqs(message), details);
     await this.ack(message);
+    return result;
+  }
+
+  /** `keptVisibilitySeconds`, at least the visibility timeout (a message is never back sooner), at most 12 h. */
+  #keptSeconds(): number {
+    const lease = this.#info?.visibilityTimeoutSeconds ?? 0;
+    return Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, lease, Math.round(this.keptVisibilitySeconds)));
   }
 
   async close(): Promise<void> {
@@ -173,22 +210,34 @@ export class SqsTransport implements Transport {
   async #start(): Promise<SqsPoller> {
     if (this.#poller !== undefined) return this.#poller;
     // A failed check is retried on the next receive (the daemon backs off between them).
-    this.#starting ??= readQueueInfo(this.client, this.config.queueUrl).finally(() => {
+    this.#starting ??= this.#check().finally(() => {
       this.#starting = undefined;
     });
-    const info = await this.#starting;
+    const { info, deadLetters, unchecked } = await this.#starting;
     if (this.#poller !== undefined) return this.#poller;
     const visibility = this.config.visibilityTimeoutSeconds || info.visibilityTimeoutSeconds;
     this.#info = { ...info, visibilityTimeoutSeconds: visibility };
-    const deadLetterUrl = this.config.deadLetterQueueUrl || info.redriveQueueUrl;
-    if (deadLetterUrl !== undefined)
-      this.#deadLetters = new DeadLetterSender(this.client, deadLetterUrl, this.config.queueUrl);
+    this.#deadLetters = deadLetters;
+    const queueUrl = this.config.queueUrl;
+    if (deadLetters === undefined)
+      this.logger.warn(
+        { queueUrl, keptVisibilitySeconds: this.#keptSeconds() },
+        `no dead-letter queue for ${queueUrl}: set sqs.deadLetterQueueUrl or give the queue a redrive ` +
+          'policy; until then a message that should be dead-lettered stays on the queue, counted as ' +
+          `failed and delivered again every ${this.#keptSeconds()} s`,
+      );
+    if (unchecked !== undefined)
+      this.logger.warn(
+        { queueUrl, deadLetterQueueUrl: deadLetters?.queueUrl, err: unchecked },
+        "could not read the dead-letter queue's attributes (grant sqs:GetQueueAttributes on it); " +
+          'assuming it exists and takes 256 KiB',
+      );
     this.logger.info(
-      { queueUrl: this.config.queueUrl, visibility, fifo: info.fifo, deadLetterQueueUrl: deadLetterUrl },
+      { queueUrl, visibility, fifo: info.fifo, deadLetterQueueUrl: deadLetters?.queueUrl },
       'consuming SQS queue',
     );
     this.#poller = new SqsPoller(this.client, {
-      queueUrl: this.config.queueUrl,
+      queueUrl,
       waitTimeSeconds: this.config.waitTimeSeconds,
       visibilityTimeoutSeconds: visibility,
       pollers: this.config.pollers,
@@ -196,6 +245,25 @@ export class SqsTransport implements Transport {
       handBack: (messages) => this.#release(messages),
     });
     return this.#poller;
+  }
+
+  /** The queue, its redrive target and the configured dead-letter queue: each must exist. */
+  async #check(): Promise<Started> {
+    const queueUrl = this.config.queueUrl;
+    const info = await readQueueInfo(this.client, queueUrl);
+    const configured = this.config.deadLetterQueueUrl;
+    if (configured !== '') {
+      const queue = await readDeadLetterQueue(this.client, configured, { configured: true });
+      const deadLetters = new DeadLetterSender(this.client, queue, queueUrl, true);
+      return { info, deadLetters, unchecked: queue.unchecked };
+    }
+    if (info.redrive === undefined) return { info };
+    const queue = await readDeadLetterQueue(this.client, info.redrive.url, {
+      arn: info.redrive.arn,
+      sourceQueueUrl: queueUrl,
+    });
+    const deadLetters = new DeadLetterSender(this.client, queue, queueUrl, false);
+    return { info, deadLetters, unchecked: queue.unchecked };
   }
 }
 

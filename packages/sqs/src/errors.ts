@@ -4,6 +4,10 @@ import { SwitchyardError } from '@switchyard/core';
 export const SqsErrorCodes = {
   /** The configured queue does not exist, or the credentials may not see it. */
   QUEUE_NOT_FOUND: 'SWITCHYARD_SQS_QUEUE_NOT_FOUND',
+  /** `sqs.deadLetterQueueUrl` names a queue that does not exist (or the credentials may not see it). */
+  DEAD_LETTER_QUEUE_NOT_FOUND: 'SWITCHYARD_SQS_DEAD_LETTER_QUEUE_NOT_FOUND',
+  /** The queue's redrive policy names a dead-letter target that does not exist, or cannot be read. */
+  REDRIVE_TARGET_NOT_FOUND: 'SWITCHYARD_SQS_REDRIVE_TARGET_NOT_FOUND',
   /** No topic (or queue) is configured for the media type being published. */
   NO_DESTINATION: 'SWITCHYARD_SQS_NO_DESTINATION',
   /** The message, with its attributes, is over the 256 KiB SQS/SNS limit. */

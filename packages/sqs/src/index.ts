@@ -1,6 +1,7 @@
 export { sqsTransportFactory, producerKind } from './sqsTransportFactory.js';
 export { SqsConfig } from './SqsConfig.js';
 export { SqsTransport } from './SqsTransport.js';
+export { SQS_DEAD_LETTER_ATTRIBUTES, MAX_REASON_BYTES } from './DeadLetterSender.js';
 export { SnsProducer } from './SnsProducer.js';
 export { SqsProducer } from './SqsProducer.js';
 export { produceBatch, type BatchItem } from './produceBatch.js';

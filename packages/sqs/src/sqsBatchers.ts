@@ -4,17 +4,21 @@ import {
   type BatchResultErrorEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { SqsError, SqsErrorCodes } from './errors.js';
+import { isMissingQueue } from './queueInfo.js';
 import { ReceiptBatcher, type BatchFailure } from './ReceiptBatcher.js';
 
 /** Deletes (acks) through DeleteMessageBatch, 10 receipt handles per call. */
 export function deleteBatcher(client: SQSClient, queueUrl: string, flushMs: number): ReceiptBatcher<string> {
   return new ReceiptBatcher(async (entries) => {
-    const response = await client.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: entries.map(({ id, value }) => ({ Id: id, ReceiptHandle: value })),
-      }),
-    );
+    const response = await client
+      .send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: entries.map(({ id, value }) => ({ Id: id, ReceiptHandle: value })),
+        }),
+      )
+      .catch(namingQueue(queueUrl));
     return failuresOf(response.Failed);
   }, flushMs);
 }
@@ -31,16 +35,18 @@ export function visibilityBatcher(
   flushMs: number,
 ): ReceiptBatcher<VisibilityChange> {
   return new ReceiptBatcher(async (entries) => {
-    const response = await client.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: entries.map(({ id, value }) => ({
-          Id: id,
-          ReceiptHandle: value.receipt,
-          VisibilityTimeout: value.seconds,
-        })),
-      }),
-    );
+    const response = await client
+      .send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: entries.map(({ id, value }) => ({
+            Id: id,
+            ReceiptHandle: value.receipt,
+            VisibilityTimeout: value.seconds,
+          })),
+        }),
+      )
+      .catch(namingQueue(queueUrl));
     return failuresOf(response.Failed);
   }, flushMs);
 }
@@ -51,4 +57,16 @@ function failuresOf(failed: readonly BatchResultErrorEntry[] | undefined): Batch
     message: `${entry.Code ?? 'error'}: ${entry.Message ?? ''}`,
     senderFault: entry.SenderFault === true,
   }));
+}
+
+/** "The specified queue does not exist" names no queue: say which. */
+function namingQueue(queueUrl: string): (error: unknown) => never {
+  return (error) => {
+    if (!isMissingQueue(error)) throw error;
+    throw new SqsError(
+      SqsErrorCodes.QUEUE_NOT_FOUND,
+      `SQS queue ${queueUrl} does not exist (or these credentials cannot see it)`,
+      { cause: error },
+    );
+  };
 }

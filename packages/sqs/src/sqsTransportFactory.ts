@@ -68,6 +68,7 @@ export const sqsTransportFactory: TransportFactory = {
             context.get<Logger>(TOKENS.Logger).child({ transport: 'sqs' }),
             context.get(ConsumerConfig).batchSize,
             context.get<SharedClient>(SQS_CLIENT_USERS).use(),
+            context.get(ConsumerConfig).backoffMaxSeconds,
           ),
       );
     }),

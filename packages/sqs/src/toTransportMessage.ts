@@ -1,4 +1,4 @@
-import type { Message } from '@aws-sdk/client-sqs';
+import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { TransportMessage } from '@switchyard/core';
 import { bodyMatchesMd5 } from './md5.js';
 import { unwrapSnsEnvelope } from './snsEnvelope.js';
@@ -8,8 +8,13 @@ export interface SqsMessage extends TransportMessage {
   readonly receiptHandle: string;
   /** The body exactly as SQS delivered it (the SNS envelope included), for the dead-letter copy. */
   readonly rawBody: string;
-  /** SQS message attributes as received (string ones), for the dead-letter copy. */
+  /** SQS message attributes with a string value (String and Number types), as text. */
   readonly rawAttributes: Readonly<Record<string, string>>;
+  /**
+   * SQS message attributes exactly as received, Binary ones included (`attributes` holds text
+   * only), for the dead-letter copy.
+   */
+  readonly rawMessageAttributes: Readonly<Record<string, MessageAttributeValue>>;
 }
 
 /** A message the transport dead-letters itself, before core sees it. */
@@ -35,6 +40,7 @@ export function toTransportMessage(
     receiptHandle: raw.ReceiptHandle ?? '',
     rawBody,
     rawAttributes,
+    rawMessageAttributes: raw.MessageAttributes ?? {},
     attempt: Math.max(1, Number(raw.Attributes?.ApproximateReceiveCount ?? '1') || 1),
     source,
     orderingKey: raw.Attributes?.MessageGroupId,
