@@ -1,4 +1,5 @@
 import { IsArray, IsIn, IsInt, IsNumber, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { DEFAULT_MAX_KEYS } from '../messages/safeJson.js';
 import { configSection } from './configSection.js';
 
 /** How the daemon consumes: concurrency, retries, limits, shutdown. Env: `<DAEMON>__CONSUMER__<KEY>`. */
@@ -41,6 +42,13 @@ export class ConsumerConfig {
 
   /** JSON nested deeper than this is dead-lettered. */
   @IsInt() @Min(1) @Max(10_000) maxDepth = 64;
+
+  /**
+   * JSON with more object keys and array items than this (in all, at every level) is dead-lettered
+   * before it is validated: it bounds the CPU one body costs (the default keeps any accepted body
+   * under ~50 ms; see DEFAULT_MAX_KEYS for the measurements).
+   */
+  @IsInt() @Min(1) maxKeys = DEFAULT_MAX_KEYS;
 
   /** Opaque-data keys passed on to handlers and to messages they publish; all others are dropped. */
   @IsArray() @IsString({ each: true }) opaqueDataKeys: string[] = [
