@@ -4,13 +4,17 @@ import { SwitchyardError } from '../errors/SwitchyardError.js';
 /**
  * Default of `consumer.maxKeys`. What validation costs grows with the number of keys in one object:
  * class-transformer (`plainToInstance`, MessageCodec) removes duplicate keys with `indexOf` on every
- * object it copies, n²/2 comparisons for n keys. A flat object is thus the worst body for a given
- * node count. Measured on the example schema (SimpleMessage; parse + shape check + plainToInstance +
- * validate, median of 9, Node 24, 2 shared cores): 5,000 keys in one object 22 ms (max 26), 5,000
- * keys of 100 characters (540 KB) 34 ms, 5,000 array items 1 ms; 10,000 keys 68 ms (max 90),
- * 100,000 keys 10 s. Before the bound, an 852 KB body of 100k keys blocked the event loop 10 s.
+ * object it copies, n²/2 comparisons for n keys, so one flat object is the worst body for a given
+ * node count. Measured end to end on the example schema (SimpleMessage: parse, shape check,
+ * plainToInstance, validate with whitelist), median of 9, Node 24 on 2 shared cores:
+ * - idle machine, wall time: one object of 4,000 keys 19 ms (max 26), 5,000 keys 22 ms, 10,000
+ *   keys 68 ms (max 90), 30,000 keys 600 ms; issue 12 saw 100,000 keys (852 KB) block 10 s;
+ * - loaded machine (load 5), CPU time: 4,000 keys 26 ms (max 50), 4,000 keys of 250 characters
+ *   (1 MiB) 26 ms, 4,000 array items 1 ms, 2,000 objects in an array 5 ms; 5,000 keys 32 ms,
+ *   6,000 keys 50 ms;
+ * - a body over the bound costs its parse and the walk up to the bound: 2 to 4 ms.
  */
-export const DEFAULT_MAX_KEYS = 5_000;
+export const DEFAULT_MAX_KEYS = 4_000;
 
 export interface JsonLimits {
   /** Largest accepted body in bytes. */
