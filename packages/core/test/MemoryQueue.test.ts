@@ -162,6 +162,18 @@ describe('MemoryQueue.delete', () => {
   });
 });
 
+describe('MemoryQueue bookkeeping', () => {
+  it('keeps nothing behind for messages received and deleted (no lease entry waits for its timeout)', async () => {
+    const q = queue(30);
+    for (let round = 0; round < 5; round += 1) {
+      for (let index = 0; index < 100; index += 1) q.send(`m-${round}-${index}`);
+      for (const delivery of await poll(q, 100)) expect(q.delete(delivery.receipt)).toBe(true);
+    }
+    expect(q.size).toBe(0);
+    expect(q.pendingEntries).toBe(0);
+  });
+});
+
 describe('MemoryQueue.changeVisibility', () => {
   it('0 makes the message visible at once', async () => {
     const q = queue(30);

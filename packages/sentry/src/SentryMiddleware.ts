@@ -1,6 +1,6 @@
 import * as Sentry from '@sentry/node';
 import { injectable, type MessageContext, type Middleware, type Outcome } from '@switchyard/core';
-import { messageTags, messageUser, outcomeContext } from './messageTags.js';
+import { messageTags, messageUser, outcomeContext, TAG } from './messageTags.js';
 import { severityOf, shouldReport } from './reportPolicy.js';
 import { SentryConfig } from './SentryConfig.js';
 import { SentryState } from './SentryState.js';
@@ -42,7 +42,7 @@ export class SentryMiddleware implements Middleware {
 function report(outcome: Outcome): void {
   const captureContext = {
     level: severityOf(outcome),
-    tags: { outcome: outcome.kind },
+    tags: { [TAG.outcome]: outcome.kind },
     contexts: { outcome: outcomeContext(outcome) },
   };
   if (outcome.error === undefined) {

@@ -19,7 +19,7 @@ export function sentryConfigProblems(sentry: SentryConfig, consumer: ConsumerCon
     const setting = `sentry.customTagsMapping["${opaqueKey}"]`;
     if (typeof tagName !== 'string' || !TAG_NAME.test(tagName)) {
       problems.push(`${setting}: the tag name must be 1–32 letters, digits, _ . : or -`);
-    } else if ((MESSAGE_TAGS as readonly string[]).includes(tagName)) {
+    } else if (MESSAGE_TAGS.includes(tagName)) {
       problems.push(`${setting}: "${tagName}" is a tag switchyard sets itself`);
     }
     if (!allowed.has(opaqueKey)) problems.push(notAllowed(opaqueKey, setting));

@@ -1,17 +1,22 @@
 import type { MessageContext, Outcome } from '@switchyard/core';
 
+/** The tags switchyard sets on events from a message: the one list `customTagsMapping` is checked against. */
+export const TAG = {
+  mediaType: 'media_type',
+  messageId: 'message_id',
+  handler: 'handler',
+  transport: 'transport',
+  source: 'source',
+  queue: 'queue',
+  topic: 'topic',
+  attempt: 'attempt',
+  requestId: 'request_id',
+  outcome: 'outcome',
+} as const;
+
 /** Tags switchyard sets on every event from a message; `customTagsMapping` may not reuse them. */
-export const MESSAGE_TAGS = [
-  'media_type',
-  'message_id',
-  'handler',
-  'transport',
-  'source',
-  'queue',
-  'topic',
-  'attempt',
-  'request_id',
-] as const;
+export const MESSAGE_TAGS: readonly string[] = Object.values(TAG);
+const OWN_TAGS: ReadonlySet<string> = new Set(MESSAGE_TAGS);
 
 export interface TagMapping {
   /** Opaque-data key → tag name. */
@@ -38,18 +43,20 @@ const SOURCE_TAG: Readonly<Record<string, 'queue' | 'topic'>> = {
 export function messageTags(context: MessageContext, mapping: TagMapping): Record<string, string> {
   const { transportMessage, opaqueData } = context;
   const tags: Record<string, string> = {
-    message_id: transportMessage.id,
-    transport: context.transportName,
-    source: transportMessage.source,
-    attempt: String(transportMessage.attempt),
+    [TAG.messageId]: transportMessage.id,
+    [TAG.transport]: context.transportName,
+    [TAG.source]: transportMessage.source,
+    [TAG.attempt]: String(transportMessage.attempt),
   };
   const sourceTag = SOURCE_TAG[context.transportName];
-  if (sourceTag !== undefined) tags[sourceTag] = transportMessage.source;
-  if (context.mediaType !== undefined) tags.media_type = context.mediaType;
-  if (context.handler !== undefined) tags.handler = context.handler.name;
+  if (sourceTag !== undefined) tags[TAG[sourceTag]] = transportMessage.source;
+  if (context.mediaType !== undefined) tags[TAG.mediaType] = context.mediaType;
+  if (context.handler !== undefined) tags[TAG.handler] = context.handler.name;
   const requestId = opaqueData['x-request-id'];
-  if (requestId !== undefined) tags.request_id = requestId;
+  if (requestId !== undefined) tags[TAG.requestId] = requestId;
   for (const [opaqueKey, tagName] of Object.entries(mapping.customTagsMapping)) {
+    // The start-up check refuses these; never let a mapping overwrite a fact about the message.
+    if (OWN_TAGS.has(tagName)) continue;
     const value = opaqueData[opaqueKey];
     if (value !== undefined) tags[tagName] = value;
   }

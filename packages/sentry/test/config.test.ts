@@ -105,6 +105,18 @@ describe('sentry config', () => {
     );
   });
 
+  it.each(['outcome', 'media_type', 'handler', 'attempt'])(
+    'refuses a mapping to "%s", a tag switchyard sets on every event (it would overwrite the real value)',
+    async (tag) => {
+      const start = sentryConfig({
+        NOTE_DAEMON__SENTRY__ENABLED: 'true',
+        NOTE_DAEMON__SENTRY__DSN: DSN,
+        NOTE_DAEMON__SENTRY__CUSTOM_TAGS_MAPPING: `{"x-request-id": "${tag}"}`,
+      });
+      await expect(start).rejects.toThrow(`"${tag}" is a tag switchyard sets itself`);
+    },
+  );
+
   it('does not check the mapping of a disabled Sentry', async () => {
     expect(
       await sentryConfig({ NOTE_DAEMON__SENTRY__CUSTOM_TAGS_MAPPING: '{"x-tenant": "tenant"}' }),

@@ -24,6 +24,11 @@ function contextOf(
 const noMapping = { customTagsMapping: {}, customUserId: '' };
 
 describe('messageTags', () => {
+  it('never lets a custom mapping overwrite a tag of its own', () => {
+    const mapping = { customTagsMapping: { 'x-tenant': 'handler' }, customUserId: '' };
+    expect(messageTags(contextOf({ 'x-tenant': 'acme' }), mapping).handler).toBe('PaymentHandler');
+  });
+
   it('names the message, its transport, source and attempt, and what decoding learned', () => {
     expect(messageTags(contextOf({ 'x-request-id': 'req-1' }), noMapping)).toEqual({
       message_id: 'm-1',

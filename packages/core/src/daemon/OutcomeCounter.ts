@@ -4,6 +4,9 @@ import { OUTCOME_KINDS, type Outcome, type OutcomeKind } from '../outcomes/Outco
 export interface RecordedOutcome {
   readonly messageId: string;
   readonly mediaType?: string;
+  /** The handler it was dispatched to; none for a message that never reached one. */
+  readonly handler?: string;
+  /** As applied: a dead letter counts only once the transport confirmed the copy. */
   readonly outcome: Outcome;
 }
 

@@ -38,6 +38,9 @@ export class HandlerRegistry {
   }
 
   find(mediaType: string): BoundHandler | undefined {
+    // Decode hands over normalized media types: most lookups hit the cache without normalizing.
+    const cached = this.#cache.get(mediaType);
+    if (cached !== undefined) return cached;
     const key = normalizeMediaType(mediaType);
     if (this.#cache.has(key)) return this.#cache.get(key);
     const found =

@@ -41,7 +41,14 @@ export class MemoryQueue {
   readonly #messages = new Map<string, StoredMessage>();
   readonly #ready: StoredMessage[] = [];
   #readyHead = 0;
+  /** Delayed and nacked messages, by when they become visible (stale entries skipped by version). */
   readonly #pending = new MinHeap<{ message: StoredMessage; version: number }>();
+  /**
+   * Received messages by when their lease ends. Every receive leases for the same visibility
+   * timeout, so insertion order is expiry order; a delete or visibility change removes the entry,
+   * so acked messages leave nothing behind (the heap would keep one entry per receive until due).
+   */
+  readonly #leased = new Map<StoredMessage, number>();
   readonly #wakers = new Set<() => void>();
 
   constructor(
@@ -75,11 +82,8 @@ export class MemoryQueue {
       const deliveries = this.#take(max);
       const remaining = deadline - Date.now();
       if (deliveries.length > 0 || remaining <= 0 || signal?.aborted === true) return deliveries;
-      const nextDue = this.#pending.peekPriority();
-      await this.#sleep(
-        nextDue === undefined ? remaining : Math.min(remaining, nextDue - Date.now()),
-        signal,
-      );
+      const nextDue = Math.min(this.#pending.peekPriority() ?? Infinity, this.#firstLeaseEnd());
+      await this.#sleep(Math.min(remaining, nextDue - Date.now()), signal);
     }
   }
 
@@ -87,14 +91,21 @@ export class MemoryQueue {
     const message = this.#byReceipt(receipt);
     if (message === undefined) return false;
     this.#messages.delete(message.id);
+    this.#leased.delete(message);
     return true;
   }
 
   changeVisibility(receipt: string, seconds: number): boolean {
     const message = this.#byReceipt(receipt);
     if (message === undefined) return false;
+    this.#leased.delete(message);
     this.#makeVisibleIn(message, seconds);
     return true;
+  }
+
+  /** Heap entries for delayed or nacked messages, including stale ones (for tests of the bound). */
+  get pendingEntries(): number {
+    return this.#pending.size;
   }
 
   /** Messages not yet deleted: waiting, delayed or in flight. */
@@ -113,10 +124,21 @@ export class MemoryQueue {
     return message?.receipt === receipt ? message : undefined;
   }
 
+  #firstLeaseEnd(): number {
+    for (const due of this.#leased.values()) return due;
+    return Infinity;
+  }
+
   #makeVisibleIn(message: StoredMessage, seconds: number): void {
     message.version += 1;
-    this.#pending.push(Date.now() + seconds * 1000, { message, version: message.version });
-    if (seconds <= 0) this.#wake();
+    if (seconds > 0) {
+      this.#pending.push(Date.now() + seconds * 1000, { message, version: message.version });
+      return;
+    }
+    // Visible now: straight to the ready list (the heap is for the future only).
+    message.receipt = undefined;
+    this.#ready.push(message);
+    this.#wake();
   }
 
   #take(max: number): MemoryDelivery[] {
@@ -133,7 +155,8 @@ export class MemoryQueue {
         continue;
       }
       message.receipt = `${message.id}:${message.receiveCount}`;
-      this.#makeVisibleIn(message, this.options.visibilityTimeoutSeconds);
+      message.version += 1; // any older heap entry is stale now
+      this.#leased.set(message, Date.now() + this.options.visibilityTimeoutSeconds * 1000);
       deliveries.push({
         id: message.id,
         receipt: message.receipt,
@@ -149,6 +172,13 @@ export class MemoryQueue {
 
   #promoteDue(): void {
     const now = Date.now();
+    for (const [message, due] of this.#leased) {
+      if (due > now) break;
+      this.#leased.delete(message);
+      message.version += 1; // back in the ready list, no longer leased
+      message.receipt = undefined;
+      this.#ready.push(message);
+    }
     while ((this.#pending.peekPriority() ?? Infinity) <= now) {
       const entry = this.#pending.pop()!;
       const { message, version } = entry;

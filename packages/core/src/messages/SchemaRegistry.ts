@@ -24,7 +24,8 @@ export class SchemaRegistry {
   }
 
   find(mediaType: string): SchemaClass | undefined {
-    return this.#byMediaType.get(normalizeMediaType(mediaType));
+    // Decode hands over normalized media types; normalize only on a miss.
+    return this.#byMediaType.get(mediaType) ?? this.#byMediaType.get(normalizeMediaType(mediaType));
   }
 
   get mediaTypes(): string[] {

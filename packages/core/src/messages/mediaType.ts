@@ -18,7 +18,15 @@ export function matchesMediaType(pattern: string, mediaType: string): boolean {
   return normalizedType.startsWith(normalizedPattern.slice(0, -1));
 }
 
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/(?:[a-z0-9!#$&^_.+-]+\*?|\*)$/i;
+const CONCRETE_MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/;
+
 /** A valid media type is `type/subtype` of token characters; a pattern may end in one `*`. */
 export function isValidMediaType(mediaType: string): boolean {
-  return /^[a-z0-9!#$&^_.+-]+\/(?:[a-z0-9!#$&^_.+-]+\*?|\*)$/i.test(normalizeMediaType(mediaType));
+  return MEDIA_TYPE.test(normalizeMediaType(mediaType));
+}
+
+/** For a media type already normalized: a valid one that is not a pattern. */
+export function isConcreteNormalizedMediaType(normalized: string): boolean {
+  return CONCRETE_MEDIA_TYPE.test(normalized);
 }

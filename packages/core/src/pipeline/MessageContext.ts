@@ -20,12 +20,17 @@ export class MessageContext {
 
   readonly #logBindings: Record<string, unknown>;
   #logger: Logger | undefined;
+  /** Why the handler was aborted (its timeout, or shutdown's deadline), once it was. */
+  #abortError: Error | undefined;
+  #handlerAbort: AbortController | undefined;
+  #rejectRace: ((error: Error) => void) | undefined;
 
   constructor(
     readonly transportMessage: TransportMessage,
     readonly transportName: string,
     /** The daemon's logger; `logger` is its child bound to this message. */
     readonly baseLogger: Logger,
+    /** Aborted when shutdown's deadline passes (shared by every message of the runner). */
     readonly signal: AbortSignal,
   ) {
     this.#logBindings = { messageId: transportMessage.id, source: transportMessage.source };
@@ -50,12 +55,51 @@ export class MessageContext {
     return this.transportMessage.attempt;
   }
 
+  /**
+   * Aborts the handler (its timeout, or shutdown's deadline): its signal fires and a pending
+   * `raceAbort` rejects with `error`. The first call wins.
+   */
+  abortHandler(error: Error): void {
+    if (this.#abortError !== undefined) return;
+    this.#abortError = error;
+    this.#handlerAbort?.abort(error);
+    this.#rejectRace?.(error);
+  }
+
+  get handlerAborted(): boolean {
+    return this.#abortError !== undefined;
+  }
+
+  /**
+   * The handler's signal, made on first read: most handlers never look at it, and an
+   * AbortController per message showed up in the profile.
+   */
+  get handlerSignal(): AbortSignal {
+    if (this.#handlerAbort === undefined) {
+      this.#handlerAbort = new AbortController();
+      if (this.#abortError !== undefined) this.#handlerAbort.abort(this.#abortError);
+    }
+    return this.#handlerAbort.signal;
+  }
+
+  /**
+   * Settles as `work` does, or rejects as soon as the handler is aborted: JavaScript cannot stop
+   * a running function, so an aborted handler's late result is ignored.
+   */
+  raceAbort<T>(work: Promise<T>): Promise<T> {
+    if (this.#abortError !== undefined) return Promise.reject(this.#abortError);
+    return new Promise<T>((resolve, reject) => {
+      this.#rejectRace = reject;
+      work.then(resolve, reject);
+    });
+  }
+
   /** The handler's view: no transport internals (receipt handles, offsets stay here). */
-  handlerContext(signal: AbortSignal): HandlerContext {
+  handlerContext(): HandlerContext {
     if (this.mediaType === undefined || this.producer === undefined) {
       throw new Error('handlerContext() called before the message was decoded');
     }
-    const message = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the getter below needs it
+    const message = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the getters below need it
     return {
       messageId: this.transportMessage.id,
       mediaType: this.mediaType,
@@ -66,7 +110,9 @@ export class MessageContext {
       get logger() {
         return message.logger; // built only if the handler logs
       },
-      signal,
+      get signal() {
+        return message.handlerSignal; // built only if the handler reads it
+      },
       producer: this.producer,
     };
   }

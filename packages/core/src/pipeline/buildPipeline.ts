@@ -27,23 +27,24 @@ export interface PipelineParts {
  *     → dispatch → validate → invoke-handler
  *
  * User middleware sees the decoded media type, the handler and the final outcome (with its error)
- * after `next()`. The outer classify-errors turns a throwing middleware into a retry.
+ * after `next()`. The outer classify-errors turns a throwing middleware into a retry. Everything
+ * after the user's middleware is plain synchronous code up to the handler.
  */
 export function buildPipeline(parts: PipelineParts): MessagePipeline {
   const { config } = parts;
-  const classify = new ClassifyErrorsStage(config.maxAttempts, {
-    baseSeconds: config.backoffBaseSeconds,
-    maxSeconds: config.backoffMaxSeconds,
+  return new MessagePipeline({
+    logOutcome: new LogOutcomeStage(),
+    classifyErrors: new ClassifyErrorsStage(config.maxAttempts, {
+      baseSeconds: config.backoffBaseSeconds,
+      maxSeconds: config.backoffMaxSeconds,
+    }),
+    middleware: parts.middleware,
+    steps: [
+      new DecodeStage({ maxBytes: config.maxBodyBytes, maxDepth: config.maxDepth }, config.opaqueDataKeys),
+      new CheckTtlStage(),
+      new DispatchStage(parts.handlers, config.unhandled),
+    ],
+    validate: new ValidateStage(parts.codec),
+    invokeHandler: new InvokeHandlerStage(parts.producer, config.handlerTimeoutMs),
   });
-  return new MessagePipeline([
-    new LogOutcomeStage(),
-    classify,
-    ...parts.middleware,
-    classify,
-    new DecodeStage({ maxBytes: config.maxBodyBytes, maxDepth: config.maxDepth }, config.opaqueDataKeys),
-    new CheckTtlStage(),
-    new DispatchStage(parts.handlers, config.unhandled),
-    new ValidateStage(parts.codec),
-    new InvokeHandlerStage(parts.producer, config.handlerTimeoutMs),
-  ]);
 }

@@ -79,6 +79,14 @@ export class DaemonMetrics {
       });
     }
     counter.onBatch((size) => this.batchSize.observe(size));
+    // Counted as applied, not as the pipeline decided: a dead letter whose copy failed is retried.
+    counter.onRecord(({ outcome, mediaType, handler }) => {
+      // Only media types with a handler become label values: garbage input must not explode the
+      // number of time series.
+      const label = handler === undefined ? 'unknown' : (mediaType ?? 'unknown');
+      this.messages.inc({ outcome: outcome.kind, media_type: label });
+      if (outcome.kind === 'dead-lettered') this.deadLetters.inc({ media_type: label });
+    });
     collectDefaultMetrics({ register: this.registry });
   }
 }

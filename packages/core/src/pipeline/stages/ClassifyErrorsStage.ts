@@ -28,11 +28,16 @@ export class ClassifyErrorsStage implements Middleware {
     try {
       return await next();
     } catch (error) {
-      // Shutdown's deadline aborted the handler: not the message's fault, so no attempt is spent.
-      if (context.signal.aborted)
-        return { kind: 'retried', reason: 'released at shutdown', delaySeconds: 0, error };
-      return this.classify(context.attempt, error);
+      return this.outcomeFor(context, error);
     }
+  }
+
+  /** The outcome of a message whose steps threw `error`. */
+  outcomeFor(context: MessageContext, error: unknown): Outcome {
+    // Shutdown's deadline aborted the handler: not the message's fault, so no attempt is spent.
+    if (context.signal.aborted)
+      return { kind: 'retried', reason: 'released at shutdown', delaySeconds: 0, error };
+    return this.classify(context.attempt, error);
   }
 
   classify(attempt: number, error: unknown): Outcome {

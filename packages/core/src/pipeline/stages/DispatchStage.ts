@@ -1,10 +1,10 @@
 import type { HandlerRegistry } from '../../handlers/HandlerRegistry.js';
 import type { Outcome } from '../../outcomes/Outcome.js';
 import type { MessageContext } from '../MessageContext.js';
-import type { Middleware } from '../Middleware.js';
+import type { CoreStep } from '../CoreStep.js';
 
 /** Finds the handler for the media type; a message nobody handles is `ignored` (or dead-lettered). */
-export class DispatchStage implements Middleware {
+export class DispatchStage implements CoreStep {
   readonly name = 'dispatch';
 
   constructor(
@@ -12,7 +12,7 @@ export class DispatchStage implements Middleware {
     private readonly unhandled: 'ack' | 'dead-letter',
   ) {}
 
-  async handle(context: MessageContext, next: () => Promise<Outcome>): Promise<Outcome> {
+  apply(context: MessageContext): Outcome | undefined {
     const mediaType = context.mediaType ?? '';
     const handler = this.handlers.find(mediaType);
     if (handler === undefined) {
@@ -21,6 +21,6 @@ export class DispatchStage implements Middleware {
     }
     context.handler = handler;
     context.bindLog({ handler: handler.name });
-    return next();
+    return undefined;
   }
 }

@@ -1,6 +1,9 @@
 import type { Outcome, OutcomeKind } from '../../outcomes/Outcome.js';
+import { boundedText } from '../../messages/boundedText.js';
 import type { MessageContext } from '../MessageContext.js';
-import type { Middleware } from '../Middleware.js';
+
+// A reason in a log line is cut to this: attacker-sized text must not become megabyte log lines.
+const LOGGED_REASON_BYTES = 2048;
 
 const LEVEL: Record<OutcomeKind, 'debug' | 'info' | 'warn' | 'error'> = {
   succeeded: 'debug',
@@ -13,24 +16,24 @@ const LEVEL: Record<OutcomeKind, 'debug' | 'info' | 'warn' | 'error'> = {
 };
 
 /** Outermost step: logs every outcome once, with its reason (the runner counts it once applied). */
-export class LogOutcomeStage implements Middleware {
+export class LogOutcomeStage {
   readonly name = 'log-outcome';
 
-  async handle(context: MessageContext, next: () => Promise<Outcome>): Promise<Outcome> {
-    const outcome = await next();
-    const durationMs = Math.round((performance.now() - context.startedAt) * 100) / 100;
+  log(context: MessageContext, outcome: Outcome): void {
     const level = LEVEL[outcome.kind];
-    if (!context.baseLogger.isLevelEnabled(level)) return outcome;
+    if (!context.baseLogger.isLevelEnabled(level)) return;
+    const durationMs = Math.round((performance.now() - context.startedAt) * 100) / 100;
+    const reason =
+      outcome.reason === undefined ? undefined : boundedText(outcome.reason, LOGGED_REASON_BYTES);
     context.logger[level](
       {
         outcome: outcome.kind,
-        reason: outcome.reason,
+        reason,
         delaySeconds: outcome.delaySeconds,
         attempt: context.attempt,
         durationMs,
       },
-      `message ${outcome.kind}${outcome.reason === undefined ? '' : `: ${outcome.reason}`}`,
+      `message ${outcome.kind}${reason === undefined ? '' : `: ${reason}`}`,
     );
-    return outcome;
   }
 }

@@ -1,16 +1,23 @@
 import type { MessageCodec } from '../../messages/MessageCodec.js';
-import type { Outcome } from '../../outcomes/Outcome.js';
 import type { MessageContext } from '../MessageContext.js';
-import type { Middleware } from '../Middleware.js';
 
-/** Fields → typed, validated message (class-validator); unknown fields are dropped. */
-export class ValidateStage implements Middleware {
+/**
+ * Fields → typed, validated message; unknown fields are dropped. Synchronous for schemas the codec
+ * compiled (and messages without a schema); a promise only for schemas on class-validator's path.
+ */
+export class ValidateStage {
   readonly name = 'validate';
 
   constructor(private readonly codec: MessageCodec) {}
 
-  async handle(context: MessageContext, next: () => Promise<Outcome>): Promise<Outcome> {
-    context.message = await this.codec.decode(context.mediaType ?? '', context.fields ?? {});
-    return next();
+  apply(context: MessageContext): Promise<void> | undefined {
+    const decoded = this.codec.decode(context.mediaType ?? '', context.fields ?? {});
+    if (!(decoded instanceof Promise)) {
+      context.message = decoded;
+      return undefined;
+    }
+    return decoded.then((message) => {
+      context.message = message;
+    });
   }
 }
