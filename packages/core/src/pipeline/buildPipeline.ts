@@ -40,7 +40,10 @@ export function buildPipeline(parts: PipelineParts): MessagePipeline {
     }),
     middleware: parts.middleware,
     steps: [
-      new DecodeStage({ maxBytes: config.maxBodyBytes, maxDepth: config.maxDepth }, config.opaqueDataKeys),
+      new DecodeStage(
+        { maxBytes: config.maxBodyBytes, maxDepth: config.maxDepth, maxKeys: config.maxKeys },
+        config.opaqueDataKeys,
+      ),
       new CheckTtlStage(),
       new DispatchStage(parts.handlers, config.unhandled),
     ],
