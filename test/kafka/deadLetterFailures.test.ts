@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { SwitchyardError, type RunningDaemon } from '@switchyard/core';
-import { KAFKA_DEAD_LETTER_HEADERS, KafkaErrorCodes } from '@switchyard/kafka';
+import {
+  KAFKA_DEAD_LETTER_HEADERS,
+  KafkaErrorCodes,
+  KafkaProducer,
+  isRecordTooLarge,
+  recordBatchSize,
+} from '@switchyard/kafka';
 import { CompressionTypes, ConfigResourceTypes, type IHeaders } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -199,6 +205,35 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
       expect(error.message).toContain('kafka.deadLetterTopic');
       expect(error.message).not.toContain('Topic creation errors');
       expect(SwitchyardError.isCode(error.cause, KafkaErrorCodes.TOPIC_NAME_INVALID)).toBe(true);
+    });
+
+    it('sizes a record as the broker does, recognises its too-large refusal, and the producer goes on', async () => {
+      const topic = `t-limit-${Date.now()}`;
+      await createTopicWith(brokers, topic, { 'max.message.bytes': '10000' });
+      const producer = new KafkaProducer(client(brokers), { defaultTopic: topic, routes: {} });
+      try {
+        const key = Buffer.from('k0');
+        const headers = { media_type: EVENT_MEDIA_TYPE, 'x-dead-letter-reason': 'é'.repeat(300) };
+        const overhead = recordBatchSize(key, Buffer.alloc(0), headers);
+        let length = 10_000 - overhead;
+        while (recordBatchSize(key, Buffer.alloc(length), headers) > 10_000) length -= 1;
+        const exact = Buffer.alloc(length, 'y');
+        expect(recordBatchSize(key, exact, headers)).toBe(10_000);
+        await producer.sendRaw(topic, key, exact, headers);
+        const over = Buffer.alloc(exact.length + 1, 'y');
+        const refusal = await producer.sendRaw(topic, key, over, headers).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(refusal, 'one byte over the limit is refused').toBeInstanceOf(Error);
+        expect(isRecordTooLarge(refusal)).toBe(true);
+        // The idempotent producer's sequence is intact: the next record is accepted.
+        await producer.sendRaw(topic, key, Buffer.from('after'), headers);
+        const values = (await readAll(brokers, topic, 2)).map((record) => record.value!.length);
+        expect(values).toEqual([exact.length, 5]);
+      } finally {
+        await producer.close();
+      }
     });
 
     it('bounds the reason header of a dead letter whose media type is ~550 KB of junk', async () => {

@@ -4,7 +4,7 @@ import { SwitchyardError } from '@switchyard/core';
 export const KafkaErrorCodes = {
   /** A consumed or dead-letter topic name Kafka would refuse (characters, length, `.`/`..`). */
   TOPIC_NAME_INVALID: 'SWITCHYARD_KAFKA_TOPIC_NAME_INVALID',
-  /** The dead-letter topic is one of the consumed topics: a dead letter would be consumed again. */
+  /** `kafka.deadLetterTopic` is also consumed: its own dead letters would go round for ever. */
   DEAD_LETTER_TOPIC_IS_SOURCE: 'SWITCHYARD_KAFKA_DEAD_LETTER_TOPIC_IS_SOURCE',
   /** An existing dead-letter topic's `max.message.bytes` is below a source topic's. */
   DEAD_LETTER_TOPIC_TOO_SMALL: 'SWITCHYARD_KAFKA_DEAD_LETTER_TOPIC_TOO_SMALL',

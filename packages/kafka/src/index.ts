@@ -3,7 +3,7 @@ export { kafkaTransportFactory, KAFKA_CLIENT } from './kafkaTransportFactory.js'
 export { KafkaTransport, type KafkaTransportOptions } from './KafkaTransport.js';
 export { KafkaProducer, MEDIA_TYPE_HEADER, type ProducerRouting } from './KafkaProducer.js';
 export { KafkaProduceError, isRecordTooLarge } from './KafkaProduceError.js';
-export { KAFKA_DEAD_LETTER_HEADERS, REASON_MAX_BYTES } from './deadLetterHeaders.js';
+export { KAFKA_DEAD_LETTER_HEADERS, REASON_MAX_BYTES, recordBatchSize } from './deadLetterHeaders.js';
 export { KafkaError, KafkaErrorCodes, type KafkaErrorCode } from './errors.js';
 export { DEAD_LETTER_HEADROOM_BYTES, type TopicLimits } from './preflight.js';
 export { OffsetTracker } from './OffsetTracker.js';

@@ -43,8 +43,8 @@ export interface TopicNames {
 }
 
 /**
- * Every consumed and dead-letter topic name is one Kafka accepts, and no dead letter goes to a
- * consumed topic; a failure names the topic and the config key to fix. Runs before any connection.
+ * Every consumed and dead-letter topic name is one Kafka accepts, and no consumed topic is its own
+ * dead-letter topic; a failure names the topic and the config key to fix. Runs before connecting.
  */
 export function checkTopicNames({ topics, deadLetterTopic, deadLetterTopicFor }: TopicNames): void {
   for (const topic of topics) {
@@ -55,7 +55,6 @@ export function checkTopicNames({ topics, deadLetterTopic, deadLetterTopicFor }:
         `kafka topic ${quote(topic)} (kafka.topics, --topic) ${problem}`,
       );
   }
-  const consumed = new Set(topics);
   for (const topic of topics) {
     const target = deadLetterTopicFor(topic);
     const problem = topicNameProblem(target);
@@ -66,10 +65,11 @@ export function checkTopicNames({ topics, deadLetterTopic, deadLetterTopicFor }:
           ? `the dead-letter topic ${quote(target)} of kafka topic ${quote(topic)} ${problem}; set kafka.deadLetterTopic to a valid name`
           : `kafka.deadLetterTopic ${quote(target)} ${problem}; set kafka.deadLetterTopic to a valid name (or leave it empty for "<topic>.dlt")`,
       );
-    if (consumed.has(target))
+    // A dead letter of a topic into itself would come back, fail again and go round for ever.
+    if (target === topic)
       throw new KafkaError(
         KafkaErrorCodes.DEAD_LETTER_TOPIC_IS_SOURCE,
-        `the dead-letter topic ${quote(target)} (kafka.deadLetterTopic) is also consumed (kafka.topics): every dead letter would be consumed again; use another dead-letter topic`,
+        `the dead-letter topic ${quote(target)} (kafka.deadLetterTopic) is also consumed (kafka.topics): its own dead letters would be consumed again, for ever; use another dead-letter topic`,
       );
   }
 }
