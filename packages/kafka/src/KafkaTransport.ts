@@ -30,6 +30,8 @@ import type { TopicLimits } from './preflight.js';
 
 /** A bounded dead letter's body when the dead-letter topic's limit is not known. */
 const BOUNDED_BODY_FALLBACK_BYTES = 65_536;
+/** A bounded record sent without its body keeps the key only up to this size. */
+const BOUNDED_KEY_MAX_BYTES = 1024;
 /** Kept free below the limit for what the size estimate may miss (producer-side framing). */
 const BOUNDED_MARGIN_BYTES = 1024;
 
@@ -185,7 +187,10 @@ export class KafkaTransport implements Transport, SessionListener {
     return { kind: 'bounded', why: `${why}; wrote a bounded record (body cut to ${kept} bytes)` };
   }
 
-  /** The bounded record, its body cut to fit `limit`; if even that is refused, with no body. */
+  /**
+   * The bounded record, its body cut to fit `limit`; if even that is refused, with no body (and no
+   * key when the key is long: it may be what does not fit).
+   */
   async #sendBounded(
     delivery: KafkaDelivery,
     topic: string,
@@ -206,7 +211,8 @@ export class KafkaTransport implements Transport, SessionListener {
     } catch (error) {
       if (!isRecordTooLarge(error) || cut === 0) throw error;
     }
-    await this.producer.sendRaw(topic, delivery.rawKey, body === null ? null : Buffer.alloc(0), headers);
+    const key = (delivery.rawKey?.length ?? 0) > BOUNDED_KEY_MAX_BYTES ? null : delivery.rawKey;
+    await this.producer.sendRaw(topic, key, body === null ? null : Buffer.alloc(0), headers);
     return 0;
   }
 
