@@ -38,7 +38,9 @@ interface StoredMessage {
  * test helpers run on it.
  */
 export class MemoryQueue {
-  readonly #messages = new Map<string, StoredMessage>();
+  readonly #messages = new Set<StoredMessage>();
+  /** Current receipt → its in-flight message; the receipt string handed out is the key (its hash is cached). */
+  readonly #inFlight = new Map<string, StoredMessage>();
   readonly #ready: StoredMessage[] = [];
   #readyHead = 0;
   /** Delayed and nacked messages, by when they become visible (stale entries skipped by version). */
@@ -70,7 +72,7 @@ export class MemoryQueue {
       sentAt: Date.now(),
       version: 0,
     };
-    this.#messages.set(message.id, message);
+    this.#messages.add(message);
     this.#makeVisibleIn(message, options.delaySeconds ?? 0);
     return message.id;
   }
@@ -90,8 +92,9 @@ export class MemoryQueue {
   delete(receipt: string): boolean {
     const message = this.#byReceipt(receipt);
     if (message === undefined) return false;
-    this.#messages.delete(message.id);
+    this.#messages.delete(message);
     this.#leased.delete(message);
+    this.#clearReceipt(message);
     return true;
   }
 
@@ -115,13 +118,17 @@ export class MemoryQueue {
 
   /** A copy of every stored body and its attributes, for tests and the dead-letter report. */
   peekAll(): Array<{ body: string | Uint8Array | null; attributes: Readonly<Record<string, string>> }> {
-    return [...this.#messages.values()].map(({ body, attributes }) => ({ body, attributes }));
+    return [...this.#messages].map(({ body, attributes }) => ({ body, attributes }));
   }
 
   #byReceipt(receipt: string): StoredMessage | undefined {
-    const id = receipt.slice(0, receipt.indexOf(':'));
-    const message = this.#messages.get(id);
-    return message?.receipt === receipt ? message : undefined;
+    return this.#inFlight.get(receipt);
+  }
+
+  #clearReceipt(message: StoredMessage): void {
+    if (message.receipt === undefined) return;
+    this.#inFlight.delete(message.receipt);
+    message.receipt = undefined;
   }
 
   #firstLeaseEnd(): number {
@@ -136,7 +143,7 @@ export class MemoryQueue {
       return;
     }
     // Visible now: straight to the ready list (the heap is for the future only).
-    message.receipt = undefined;
+    this.#clearReceipt(message);
     this.#ready.push(message);
     this.#wake();
   }
@@ -150,11 +157,12 @@ export class MemoryQueue {
       message.receiveCount += 1;
       const { maxReceiveCount, deadLetterQueue } = this.options;
       if (maxReceiveCount !== undefined && deadLetterQueue && message.receiveCount > maxReceiveCount) {
-        this.#messages.delete(message.id);
+        this.#messages.delete(message);
         deadLetterQueue.send(message.body, message.attributes, { key: message.key });
         continue;
       }
       message.receipt = `${message.id}:${message.receiveCount}`;
+      this.#inFlight.set(message.receipt, message);
       message.version += 1; // any older heap entry is stale now
       this.#leased.set(message, Date.now() + this.options.visibilityTimeoutSeconds * 1000);
       deliveries.push({
@@ -176,15 +184,15 @@ export class MemoryQueue {
       if (due > now) break;
       this.#leased.delete(message);
       message.version += 1; // back in the ready list, no longer leased
-      message.receipt = undefined;
+      this.#clearReceipt(message);
       this.#ready.push(message);
     }
     while ((this.#pending.peekPriority() ?? Infinity) <= now) {
       const entry = this.#pending.pop()!;
       const { message, version } = entry;
-      if (version === message.version && this.#messages.has(message.id)) {
+      if (version === message.version && this.#messages.has(message)) {
         message.version += 1; // now waiting in the ready list, no longer leased
-        message.receipt = undefined;
+        this.#clearReceipt(message);
         this.#ready.push(message);
       }
     }
