@@ -23,12 +23,17 @@ describe.skipIf(noElasticMq)('Sentry on SQS (ElasticMQ, the real SDK, a local in
       new CreateQueueCommand({ QueueName: `reported${process.pid}x${Date.now()}` }),
     );
     const queueUrl = created.QueueUrl!;
+    // A dead-letter queue, so the message really is dead-lettered (without one it stays on the queue).
+    const deadLetters = await sqs.send(
+      new CreateQueueCommand({ QueueName: `reported${process.pid}x${Date.now()}dlq` }),
+    );
     resetHandler(() => {
       throw new Error('warehouse unavailable');
     });
     const running: RunningDaemon = await startDaemon(new ReportingOrderDaemon(), elasticMq, queueUrl, [
       ...['--set', 'sentry.enabled=true', '--set', `sentry.dsn=${ingest.dsn}`],
       ...['--set', 'consumer.maxAttempts=1'],
+      ...['--set', `sqs.deadLetterQueueUrl=${deadLetters.QueueUrl!}`],
     ]);
     try {
       await sendRaw(sqs, queueUrl, JSON.stringify(order('o-1')));

@@ -8,6 +8,9 @@ export interface TopicPartition {
 }
 
 /** What the session reports to the transport; everything runs on the event loop, one at a time. */
+// A held batch asks for a heartbeat this often while it waits for its messages to finish.
+const HOLD_HEARTBEAT_MS = 250;
+
 export interface SessionListener {
   onBatch(payload: EachBatchPayload): void;
   /** A rebalance started: stop dispatching and commit now, while the old generation still counts. */
@@ -18,6 +21,8 @@ export interface SessionListener {
   onLost(): void;
   /** Whether every fetched offset of the partition up to `offset` has finished (or it is gone). */
   finishedThrough(topic: string, partition: number, offset: number): boolean;
+  /** Resolves once `finishedThrough` holds: the hold loop waits on it instead of polling. */
+  whenFinishedThrough(topic: string, partition: number, offset: number): Promise<void>;
   /** kafkajs is about to rejoin: stop dispatching, let in-flight work finish (bounded), commit it. */
   drainForRevoke(timeoutMs: number): Promise<void>;
 }
@@ -184,6 +189,7 @@ export class ConsumerSession {
       this.#stopping ||
       !payload.isRunning() ||
       payload.isStale();
+    const finished = this.listener.whenFinishedThrough(topic, partition, last);
     while (!this.listener.finishedThrough(topic, partition, last)) {
       if (outdated()) return;
       try {
@@ -194,7 +200,9 @@ export class ConsumerSession {
         throw error;
       }
       this.#touch();
-      await sleep(50);
+      // Woken the moment the batch finishes; meanwhile a heartbeat (kafkajs throttles them) asks
+      // whether a rebalance has begun.
+      await raceTimeout(finished, HOLD_HEARTBEAT_MS);
     }
   }
 
@@ -263,4 +271,15 @@ function group(partitions: readonly TopicPartition[]): Array<{ topic: string; pa
   for (const { topic, partition } of partitions)
     byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
   return [...byTopic].map(([topic, list]) => ({ topic, partitions: list }));
+}
+
+/** `work`, or `ms` if that comes first; the timer is cleared either way. */
+async function raceTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

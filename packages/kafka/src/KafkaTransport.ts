@@ -70,6 +70,10 @@ export class KafkaTransport implements Transport, SessionListener {
   #draining: Promise<void> | undefined;
   #closing = false;
   #deadLetterMaxBytes: ReadonlyMap<string, number> = new Map();
+  /** Held batches waiting for their last offset to finish, by partition id. */
+  readonly #finishWaiters = new Map<string, Array<{ offset: number; resolve: () => void }>>();
+  /** Resolved when nothing is in flight any more (a drain before a rebalance waits on it). */
+  #idle: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     private readonly createSession: (listener: SessionListener) => ConsumerSession,
@@ -279,11 +283,23 @@ export class KafkaTransport implements Transport, SessionListener {
     return watermark === undefined || watermark > offset;
   }
 
+  whenFinishedThrough(topic: string, partition: number, offset: number): Promise<void> {
+    if (this.finishedThrough(topic, partition, offset)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const id = partitionId(topic, partition);
+      const waiters = this.#finishWaiters.get(id) ?? [];
+      waiters.push({ offset, resolve });
+      this.#finishWaiters.set(id, waiters);
+    });
+  }
+
   drainForRevoke(timeoutMs: number): Promise<void> {
     this.#rebalancing = true;
     this.#draining ??= (async () => {
-      const deadline = Date.now() + timeoutMs;
-      while (this.#inFlight > 0 && Date.now() < deadline) await sleep(20);
+      if (this.#inFlight > 0) {
+        this.#idle ??= withResolvers();
+        await Promise.race([this.#idle.promise, sleep(timeoutMs, undefined, { ref: false })]);
+      }
       await this.#commits.commitNow();
       this.logger.info({ stillRunning: this.#inFlight }, 'drained and committed before the rebalance');
     })().finally(() => (this.#draining = undefined));
@@ -297,12 +313,13 @@ export class KafkaTransport implements Transport, SessionListener {
         (delivery) => delivery.topic === state.topic && delivery.partition === state.partition,
       );
       const id = partitionId(state.topic, state.partition);
+      this.#wakeFinishWaiters(state.topic, state.partition);
       this.logger.info({ partition: id, unfinished: state.tracker.unfinishedCount }, 'partition revoked');
     }
   }
 
   #redeliver(delivery: KafkaDelivery, delayMs: number, failed: boolean): void {
-    this.#inFlight -= 1;
+    this.#settled();
     const state = this.#partitions.current(delivery);
     if (state === undefined || this.#closing) return this.#queue.settle(delivery);
     if (failed) state.countFailure(delivery.offset);
@@ -312,15 +329,44 @@ export class KafkaTransport implements Transport, SessionListener {
   }
 
   #finish(delivery: KafkaDelivery): void {
-    this.#inFlight -= 1;
+    this.#settled();
     this.#queue.settle(delivery);
     const state = this.#partitions.current(delivery);
     if (state === undefined) return;
     state.finish(delivery.offset);
     this.#backpressure.update(state);
+    this.#wakeFinishWaiters(delivery.topic, delivery.partition);
+  }
+
+  /** One in-flight message is done with (finished or handed back). */
+  #settled(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0 && this.#idle !== undefined) {
+      this.#idle.resolve();
+      this.#idle = undefined;
+    }
+  }
+
+  #wakeFinishWaiters(topic: string, partition: number): void {
+    const id = partitionId(topic, partition);
+    const waiters = this.#finishWaiters.get(id);
+    if (waiters === undefined) return;
+    const waiting = waiters.filter(({ offset, resolve }) => {
+      if (!this.finishedThrough(topic, partition, offset)) return true;
+      resolve();
+      return false;
+    });
+    if (waiting.length > 0) this.#finishWaiters.set(id, waiting);
+    else this.#finishWaiters.delete(id);
   }
 
   #dispatchable(): boolean {
     return !this.#rebalancing && !this.#closing;
   }
+}
+
+function withResolvers(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }

@@ -54,6 +54,7 @@ function listener(): SessionListener & { drains: number } {
     onAssigned: vi.fn(),
     onLost: vi.fn(),
     finishedThrough: () => false,
+    whenFinishedThrough: () => new Promise<void>(() => undefined),
     drainForRevoke: async () => {
       spy.drains += 1;
     },
