@@ -92,3 +92,14 @@ describe('outcome logs', () => {
     });
   });
 });
+
+describe('start-up log', () => {
+  it('says for each schema whether its validation is compiled', async () => {
+    const { logs } = await startLogged();
+    const lines = logs.entries().filter((entry) => entry.validation !== undefined);
+    expect(lines.map(({ schema, validation }) => ({ schema, validation }))).toEqual(
+      expect.arrayContaining([{ schema: 'Order', validation: 'compiled' }]),
+    );
+    expect(lines.find((line) => line.schema === 'Order')?.msg).toBe('schema Order: compiled validation');
+  });
+});

@@ -18,6 +18,7 @@ import { MemoryBroker } from '../memory/MemoryBroker.js';
 import { MemoryConfig } from '../memory/MemoryConfig.js';
 import { memoryTransportFactory } from '../memory/memoryTransportFactory.js';
 import type { SchemaClass } from '../messages/schema.js';
+import { MessageCodec } from '../messages/MessageCodec.js';
 import { MessagePipeline } from '../pipeline/MessagePipeline.js';
 import type { Middleware } from '../pipeline/Middleware.js';
 import { TOKENS } from '../graph/tokens.js';
@@ -112,6 +113,14 @@ export abstract class ConsumerDaemon {
       logger.info(
         { mediaType: handler.mediaType, handler: handler.name },
         `handling ${handler.mediaType} with ${handler.name}`,
+      );
+    }
+    for (const { schema, mediaType, compiled, reason } of container.get(MessageCodec).compilation) {
+      logger.info(
+        { schema, mediaType, validation: compiled ? 'compiled' : 'class-validator', reason },
+        compiled
+          ? `schema ${schema}: compiled validation`
+          : `schema ${schema}: validated by class-validator (${reason ?? 'not compiled'})`,
       );
     }
     logger.info({ transport: transport.name, stages: container.get(MessagePipeline).names }, 'starting');
