@@ -6,6 +6,7 @@ import {
   checkShape,
   DEFAULT_MAX_KEYS,
   parseUntrustedJson,
+  precheckShape,
   type JsonLimits,
 } from '../src/messages/safeJson.js';
 import { thrownBy } from './support/thrownBy.js';
@@ -199,6 +200,65 @@ describe('parseUntrustedJson: node count (consumer.maxKeys)', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('counts a key written twice twice in a long body, as JSON.parse works on each', () => {
+    const text = `{${'"a":0,'.repeat(50)}"a":0}`; // one key once parsed, 51 as written
+    expect(parseUntrustedJson(text, { ...limits, maxKeys: 51 })).toEqual({ a: 0 });
+    expect(thrownBy(() => parseUntrustedJson(text, { ...limits, maxKeys: 50 })).message).toContain(
+      'more than 50',
+    );
+  });
+
+  it('does not count what is inside strings', () => {
+    const text =
+      JSON.stringify({ a: '[1,2,{"b":3}]', c: ['\\"', ',:[{', '\\'], d: '\\\\"]' }) + ' '.repeat(50);
+    expect(parseUntrustedJson(text, { ...limits, maxKeys: 6 })).toEqual(JSON.parse(text));
+    expect(thrownBy(() => parseUntrustedJson(text, { ...limits, maxKeys: 5 })).message).toContain(
+      'more than 5',
+    );
+  });
+
+  // Long bodies are counted on the text before JSON.parse builds them, and the value is walked
+  // after: both must agree with each other and with a reference count, whatever the spacing and the
+  // characters in strings; the limits are picked at the body's own count and depth, and one below.
+  it('property: the count before parsing and the walk after it refuse the same bodies', () => {
+    const depthOf = (value: unknown): number => {
+      if (typeof value !== 'object' || value === null) return 0;
+      const children = Array.isArray(value) ? (value as unknown[]) : Object.values(value);
+      return 1 + Math.max(0, ...children.map(depthOf));
+    };
+    const value = fc
+      .jsonValue({ maxDepth: 6 })
+      .filter((json) => !/"(__proto__|constructor|prototype)":/.test(JSON.stringify(json)));
+    const space = fc.constantFrom(undefined, 0, 1, '\t', ' \n ');
+    fc.assert(
+      fc.property(
+        value,
+        space,
+        fc.integer({ min: -1, max: 0 }),
+        fc.integer({ min: -1, max: 1 }),
+        (json, indent, keysOff, depthOff) => {
+          const maxKeys = Math.max(1, nodesOf(json) + keysOff);
+          const maxDepth = Math.max(1, depthOf(json) + depthOff);
+          // Trailing spaces: long enough to be counted before parsing.
+          const text = JSON.stringify(json, null, indent) + ' '.repeat(2 * maxKeys + 3);
+          const refused = (run: () => unknown): boolean => {
+            try {
+              run();
+              return false;
+            } catch {
+              return true;
+            }
+          };
+          const expected = nodesOf(json) > maxKeys || depthOf(json) > maxDepth;
+          expect(refused(() => precheckShape(text, maxDepth, maxKeys))).toBe(expected);
+          expect(refused(() => checkShape(JSON.parse(text), { maxDepth, maxKeys }))).toBe(expected);
+          expect(refused(() => parseUntrustedJson(text, { ...limits, maxDepth, maxKeys }))).toBe(expected);
+        },
+      ),
+      { numRuns: 1_000 },
     );
   });
 

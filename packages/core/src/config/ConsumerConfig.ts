@@ -44,9 +44,9 @@ export class ConsumerConfig {
   @IsInt() @Min(1) @Max(10_000) maxDepth = 64;
 
   /**
-   * JSON with more object keys and array items than this (in all, at every level) is dead-lettered
-   * before it is validated: it bounds the CPU one body costs (the default keeps any accepted body
-   * under ~50 ms; see DEFAULT_MAX_KEYS for the measurements).
+   * JSON with more object keys and array items than this (in all, at every level; a key written
+   * twice counts twice) is dead-lettered before it is parsed: it bounds the CPU one body costs (the
+   * default keeps any accepted body under ~50 ms; see DEFAULT_MAX_KEYS for the measurements).
    */
   @IsInt() @Min(1) maxKeys = DEFAULT_MAX_KEYS;
 

@@ -12,7 +12,9 @@ import { SwitchyardError } from '../errors/SwitchyardError.js';
  * - loaded machine (load 5), CPU time: 4,000 keys 26 ms (max 50), 4,000 keys of 250 characters
  *   (1 MiB) 26 ms, 4,000 array items 1 ms, 2,000 objects in an array 5 ms; 5,000 keys 32 ms,
  *   6,000 keys 50 ms;
- * - a body over the bound costs its parse and the walk up to the bound: 2 to 4 ms.
+ * - a body over the bound is refused by a scan of its text before JSON.parse, which stops at the
+ *   bound: under 1 ms for 100,000 keys or 520,000 items (JSON.parse alone takes 70 ms for the
+ *   100,000 keys). The scan costs an accepted body under 1 ms, 7 ms for 1 MiB of escaped quotes.
  */
 export const DEFAULT_MAX_KEYS = 4_000;
 
@@ -22,8 +24,9 @@ export interface JsonLimits {
   /** Deepest accepted nesting of objects and arrays. */
   maxDepth: number;
   /**
-   * Most object keys plus array items in the whole body (its JSON nodes below the root), which
-   * bounds the CPU a body costs; absent means {@link DEFAULT_MAX_KEYS}.
+   * Most object keys plus array items in the whole body (its JSON nodes below the root; a key
+   * written twice counts twice), which bounds the CPU a body costs; absent means
+   * {@link DEFAULT_MAX_KEYS}.
    */
   maxKeys?: number;
 }
@@ -57,12 +60,13 @@ export function bodyToText(body: string | Uint8Array, limits: JsonLimits): strin
 }
 
 /**
- * Parses untrusted JSON: size, depth and node count are bounded, and keys that could pollute
+ * Parses untrusted JSON: size, node count (before and after parsing) and depth are bounded, and keys that could pollute
  * prototypes are refused rather than silently dropped, so the sender learns why (the message is
  * dead-lettered). Reasons never quote the body: a syntax error says where, not what.
  */
 export function parseUntrustedJson(body: string | Uint8Array, limits: JsonLimits): unknown {
   const text = bodyToText(body, limits);
+  precheckShape(text, limits.maxDepth, limits.maxKeys ?? DEFAULT_MAX_KEYS);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -87,7 +91,7 @@ export function checkShape(root: unknown, limits: Pick<JsonLimits, 'maxDepth' | 
     const value = values.pop();
     const depth = depths.pop()!;
     if (typeof value !== 'object' || value === null) continue;
-    if (depth > maxDepth) throw invalid(`body nests deeper than ${maxDepth} levels (consumer.maxDepth)`);
+    if (depth > maxDepth) throw tooDeep(maxDepth);
     if (Array.isArray(value)) {
       nodes += value.length;
       if (nodes > maxKeys) throw tooManyNodes(maxKeys);
@@ -114,8 +118,56 @@ export function checkShape(root: unknown, limits: Pick<JsonLimits, 'maxDepth' | 
   }
 }
 
+const tooDeep = (maxDepth: number): SwitchyardError =>
+  invalid(`body nests deeper than ${maxDepth} levels (consumer.maxDepth)`);
 const tooManyNodes = (maxKeys: number): SwitchyardError =>
   invalid(`body has more than ${maxKeys} keys and items (consumer.maxKeys)`);
+
+/**
+ * The same bounds on the text, before JSON.parse would build the whole value: 100,000 keys (852 KB)
+ * cost JSON.parse 70 ms of CPU, this scan under 1 ms (it jumps over strings with indexOf), and it
+ * stops at the bound. Exact for JSON (depth is the open brackets; keys are the colons, items the
+ * commas of arrays plus one per non-empty array), checked in the order they occur. A key written
+ * twice counts twice here (JSON.parse does the work twice), once in the walk of the value. Text
+ * shorter than 2 bytes a node cannot exceed maxKeys and is not scanned. For text that is not JSON
+ * the count is rough, and JSON.parse then says where it fails.
+ */
+export function precheckShape(text: string, maxDepth: number, maxKeys: number): void {
+  if (text.length <= 2 * maxKeys + 2) return;
+  const inArray: boolean[] = [];
+  let nodes = 0;
+  let opened = false; // just after '[': the next token, unless ']', is the array's first item
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (isWhitespace(code)) continue;
+    if (opened && code !== 0x5d) nodes += 1;
+    opened = false;
+    if (code === 0x22) {
+      index = endOfString(text, index);
+    } else if (code === 0x5b || code === 0x7b) {
+      inArray.push(code === 0x5b);
+      opened = code === 0x5b;
+      if (inArray.length > maxDepth) throw tooDeep(maxDepth);
+    } else if (code === 0x5d || code === 0x7d) {
+      inArray.pop();
+    } else if (code === 0x3a || (code === 0x2c && inArray.at(-1) === true)) {
+      nodes += 1;
+    } else {
+      continue;
+    }
+    if (nodes > maxKeys) throw tooManyNodes(maxKeys);
+  }
+}
+
+/** Index of the quote that closes the string opened at `start` (the text's end if none does). */
+function endOfString(text: string, start: number): number {
+  for (let quote = text.indexOf('"', start + 1); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return quote;
+  }
+  return text.length;
+}
 
 /**
  * Where JSON.parse stopped. Its message quotes up to 20 characters of the body around the error
@@ -124,8 +176,10 @@ const tooManyNodes = (maxKeys: number): SwitchyardError =>
  * again by {@link firstInvalidCharacter}, linearly and without quoting anything.
  */
 function syntaxErrorPosition(text: string, error: unknown): number {
-  const stated = /\bat position (\d+)\b/.exec(error instanceof Error ? error.message : '');
+  const message = error instanceof Error ? error.message : '';
+  const stated = /\bat position (\d+)\b/.exec(message);
   if (stated !== null) return Math.min(Number(stated[1]), text.length);
+  if (message === 'Unexpected end of JSON input') return text.length;
   return firstInvalidCharacter(text);
 }
 
