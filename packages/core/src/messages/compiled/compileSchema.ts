@@ -17,8 +17,9 @@
  * date-time defined as validator's own functions so that the verdicts could match). It is about 10%
  * faster on the realistic schema (whose cost is mostly validator's isEmail, the same in both) and
  * 1.5x on the example, but it is not class-validator's verdict: the translation turns @IsISO8601
- * into oneOf(date, date-time), which rejects the valid message above (a date-time that is also an
- * ISO 8601 string matches both) until the "date" format is disabled; @IsOptional becomes "not
+ * into oneOf(format date, format date-time): with "date" undefined both branches match and the
+ * valid message above is rejected, with date-time = isISO8601 a plain "2024-05-01" matches both and
+ * is rejected (class-validator accepts both); @IsOptional becomes "not
  * required" where class-validator also accepts null; each: true, IsNumber's options, Length's
  * messages and forbidUnknownValues on untyped nested objects would each need a proof of
  * equivalence. And ajv checks the plain object, so the builder must run anyway. The closures check
