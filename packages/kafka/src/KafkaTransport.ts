@@ -350,7 +350,12 @@ export class KafkaTransport implements Transport, SessionListener {
   #wakeFinishWaiters(topic: string, partition: number): void {
     const id = partitionId(topic, partition);
     const waiters = this.#finishWaiters.get(id);
-    if (waiters === undefined) return;
+    // Called per finished message: allocate only when some waiter is done.
+    if (
+      waiters === undefined ||
+      !waiters.some(({ offset }) => this.finishedThrough(topic, partition, offset))
+    )
+      return;
     const waiting = waiters.filter(({ offset, resolve }) => {
       if (!this.finishedThrough(topic, partition, offset)) return true;
       resolve();

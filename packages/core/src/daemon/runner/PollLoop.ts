@@ -8,6 +8,11 @@ import type { PermitGate } from './PermitGate.js';
 
 // Transport errors while polling back off from 100 ms up to 30 s, with jitter.
 const POLL_BACKOFF = { baseSeconds: 0.1, maxSeconds: 30 };
+// A backlog is handled in microtasks (receive, handle, ack): give I/O (health probes, broker
+// sockets) a turn at least this often, or a deep queue would starve them until it is empty.
+const YIELD_EVERY_MS = 10;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Receives while the gate has room (never more than it has) and hands each batch on; a failing
@@ -23,8 +28,13 @@ export class PollLoop {
 
   async run(signal: AbortSignal, onBatch: (batch: TransportMessage[]) => void): Promise<void> {
     let failureStreak = 0;
+    let lastTurn = performance.now();
     while (!signal.aborted) {
       await this.gate.waitForRoom(signal);
+      if (performance.now() - lastTurn >= YIELD_EVERY_MS) {
+        await nextTurn();
+        lastTurn = performance.now();
+      }
       if (signal.aborted) break;
       let batch: TransportMessage[];
       try {
