@@ -107,6 +107,25 @@ describe('MessageCodec.compilation', () => {
     expect(entry('Signup')).toEqual({ schema: 'Signup', mediaType: SIGNUP, compiled: true });
   });
 
+  it('compiles the rules the existing codec tests use (IsInt, Min, IsOptional, nested @Type)', () => {
+    class Address {
+      @IsString() city!: string;
+    }
+    @schema('application/vnd.test.order')
+    class Order {
+      @IsString() id!: string;
+      @IsInt() @Min(1) quantity!: number;
+      @IsOptional() @IsString() note?: string;
+    }
+    @schema('application/vnd.test.customer')
+    class Customer {
+      @IsString() name!: string;
+      @ValidateNested() @Type(() => Address) address!: Address;
+    }
+    const compiled = new MessageCodec(new SchemaRegistry([Order, Customer])).compilation;
+    expect(compiled.map((item) => item.compiled)).toEqual([true, true]);
+  });
+
   it('a custom constraint is not compiled, and says so', () => {
     expect(entry('WithCustomConstraint')).toMatchObject({ compiled: false });
     expect(entry('WithCustomConstraint')?.reason).toMatch(
