@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 
 /** One measured round: how many messages, how long. */
 export interface RoundResult {
@@ -106,9 +107,36 @@ function record(name: string, result: AnyResult, line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/**
+ * With BENCH_CPU_PROFILE=<dir>, switchyard's rounds of each scenario are CPU-profiled (V8's
+ * sampling profiler, in this thread) into `<dir>/<scenario>.cpuprofile`: open it in Chrome's
+ * DevTools, or list the top self-time functions. Profiled rounds run slower; figures of such a run
+ * are not for the record.
+ */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (dir === undefined || dir === '') return run();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Throughput: medians of msgs/s and their ratio; writes the scenario's JSON for the report. */
 export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
-  const samples = await alternate(spec, rate);
+  const { run } = spec.switchyard;
+  const samples = await alternate(
+    { ...spec, switchyard: { ...spec.switchyard, run: () => profiled(spec.name, run) } },
+    rate,
+  );
   const [ours, theirs] = [median(samples.switchyard), median(samples.reference)];
   const result: ScenarioResult = {
     name: spec.name,

@@ -46,7 +46,11 @@ export function orderingKeyFor(
 
 function headersToAttributes(headers: KafkaMessage['headers']): Record<string, string> {
   const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  if (headers === undefined) return attributes;
+  // for…in, not Object.entries: no array per record (kafkajs builds headers as a plain object).
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
     if (first !== undefined) attributes[name] = first.toString();
   }

@@ -21,7 +21,10 @@ export class KeyOrderGuard {
     const sequence = ++this.#sequence;
     const state = this.#keys.get(key);
     if (state === undefined) this.#keys.set(key, { held: 1, newest: sequence, releaseThrough: 0 });
-    else Object.assign(state, { held: state.held + 1, newest: sequence });
+    else {
+      state.held += 1;
+      state.newest = sequence;
+    }
     return sequence;
   }
 
