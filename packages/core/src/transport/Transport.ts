@@ -51,8 +51,7 @@ export interface DeadLetterDetails {
  * A `deadLetter` that throws has written nothing confirmed: core retries the message with backoff.
  */
 export type DeadLetterResult =
-  | { readonly kind: 'kept'; readonly why: string }
-  | { readonly kind: 'bounded'; readonly why: string };
+  { readonly kind: 'kept'; readonly why: string } | { readonly kind: 'bounded'; readonly why: string };
 
 export interface Transport {
   /** `memory`, `sqs`, `kafka`: used in logs, metrics and Sentry tags. */
