@@ -99,21 +99,43 @@ export class MessageContext {
     if (this.mediaType === undefined || this.producer === undefined) {
       throw new Error('handlerContext() called before the message was decoded');
     }
-    const message = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the getters below need it
-    return {
-      messageId: this.transportMessage.id,
-      mediaType: this.mediaType,
-      attempt: this.attempt,
-      source: this.transportMessage.source,
-      key: this.transportMessage.key,
-      opaqueData: this.opaqueData,
-      get logger() {
-        return message.logger; // built only if the handler logs
-      },
-      get signal() {
-        return message.handlerSignal; // built only if the handler reads it
-      },
-      producer: this.producer,
-    };
+    return new MessageHandlerContext(this, this.mediaType, this.producer);
+  }
+}
+
+/**
+ * What a handler receives. A class rather than an object literal with getters: the literal cost a
+ * closure per getter per message in the profile. `logger` and `signal` are getters on the
+ * prototype, built only when the handler reads them.
+ */
+class MessageHandlerContext implements HandlerContext {
+  readonly messageId: string;
+  readonly attempt: number;
+  readonly source: string;
+  readonly key?: string;
+  readonly opaqueData: Readonly<Record<string, string>>;
+  // Private: the handler must not reach transport internals (receipt handles, offsets).
+  readonly #message: MessageContext;
+
+  constructor(
+    message: MessageContext,
+    readonly mediaType: string,
+    readonly producer: DeferredProducer,
+  ) {
+    this.#message = message;
+    const { transportMessage } = message;
+    this.messageId = transportMessage.id;
+    this.attempt = transportMessage.attempt;
+    this.source = transportMessage.source;
+    this.key = transportMessage.key;
+    this.opaqueData = message.opaqueData;
+  }
+
+  get logger(): Logger {
+    return this.#message.logger;
+  }
+
+  get signal(): AbortSignal {
+    return this.#message.handlerSignal;
   }
 }
