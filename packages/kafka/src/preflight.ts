@@ -1,6 +1,10 @@
-import { ConfigResourceTypes, ConfigSource, type Admin, type Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaError, KafkaErrorCodes } from './errors.js';
+
+// Not named imports: Node's ESM loader cannot see these two among kafkajs's CommonJS exports (a
+// built daemon failed to load; vitest's transform hid it).
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
 /** The group id, defaulted and checked against the `service.group` convention. */
 export function resolveGroupId(groupId: string, pattern: string, daemonName: string): string {
