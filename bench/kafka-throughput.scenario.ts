@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { KafkaMode } from '@switchyard/kafka';
+import { ConsumerDaemon, handles } from '@switchyard/core';
+import { kafkaTransportFactory, type KafkaMode } from '@switchyard/kafka';
 import { beforeAll, describe, it } from 'vitest';
-import { client, createTopic, events, produceRaw, startDaemon } from '../test/kafka/support.js';
+import { client, createTopic, events, produceRaw, silentLogger, startDaemon } from '../test/kafka/support.js';
+import { OrderPlaced, REALISTIC_MEDIA_TYPE, realisticBody } from './realisticSchema.js';
 import { broker, brokers, NO_BROKER, WORKLOAD } from './kafka.js';
 import { runScenario, type RoundResult } from './harness.js';
 import { ROUNDS, serverRunning, setting, sleep, Stopwatch } from './support.js';
@@ -109,6 +111,31 @@ function slowHandlerScenarios(shape: Shape, modes: ReadonlyArray<'keyed' | 'unor
   });
 }
 
+/** A keyed daemon handling the realistic 10-field schema with a no-op handler. */
+async function switchyardRealistic(topic: string, count: number): Promise<RoundResult> {
+  const watch = new Stopwatch(count);
+  const noop = handles(OrderPlaced)(() => watch.first());
+  class RealisticDaemon extends ConsumerDaemon {
+    readonly name = 'kafka-test';
+    override readonly handlers = [noop];
+    override readonly transports = [kafkaTransportFactory];
+  }
+  const daemon = await new RealisticDaemon().start({
+    argv: [
+      ...['--kafka-brokers', brokers, '--topic', topic, '--group-id', `bench.realistic-${randomUUID()}`],
+      ...['--mode', 'keyed', '--from-beginning', '--concurrency', String(WORKLOAD.concurrency)],
+    ],
+    env: { KAFKA_TEST__CONSUMER__BATCH_SIZE: String(BATCH_SIZE) },
+    logger: silentLogger,
+  });
+  await daemon.finished(count);
+  const round = watch.result();
+  await daemon.stop();
+  if (daemon.counter.get('succeeded') < count)
+    throw new Error(`switchyard realistic: ${daemon.counter.summaryLine()}`);
+  return round;
+}
+
 /** The reference: kafkajs eachBatch with its defaults, JSON.parse each value, commit per batch. */
 async function rawKafkajs(topic: string, count: number): Promise<RoundResult> {
   const watch = new Stopwatch(count);
@@ -154,6 +181,33 @@ describe.skipIf(!serverRunning(brokers !== '', 'kafka-throughput', NO_BROKER))(
             },
           });
         });
+    });
+
+    describe(`no-op handler, realistic schema (10 fields), ${NOOP_MESSAGES} messages`, () => {
+      let topic = '';
+      beforeAll(async () => {
+        topic = await createTopic(brokers, PARTITIONS);
+        const records = Array.from({ length: NOOP_MESSAGES }, (_, index) => ({
+          key: `k${index % WORKLOAD.keys}`,
+          value: realisticBody(index),
+          headers: { media_type: REALISTIC_MEDIA_TYPE },
+        }));
+        await produceRaw(brokers, topic, records, 5000);
+      });
+
+      it('keyed vs raw kafkajs eachBatch', async () => {
+        await runScenario({
+          name: 'kafka-noop-keyed-realistic',
+          settings: {
+            ...settings(NOOP_MESSAGES, 'no-op', WORKLOAD),
+            mode: 'keyed',
+            validation: 'compiled (10 fields: email, uuid, enum, ISO date, nested @Type array, 20 numbers)',
+          },
+          ...ROUNDS,
+          reference: { label: 'raw kafkajs eachBatch', run: () => rawKafkajs(topic, NOOP_MESSAGES) },
+          switchyard: { label: 'switchyard keyed', run: () => switchyardRealistic(topic, NOOP_MESSAGES) },
+        });
+      });
     });
 
     // The issue's workload: keyed and unordered are bound at 64 / 5 ms, in-order at 8 / 5 ms.
