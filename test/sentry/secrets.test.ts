@@ -82,9 +82,9 @@ describe('the default beforeSend against the real SDK', () => {
     expect(handled.contexts!.customer!.email).toBe('[redacted]');
     expect(handled.tags).toMatchObject({ customer_email: '[redacted]', request_id: '[redacted]' });
     expect(handled.tags!.media_type).toBe('application/vnd.test.payment');
-    expect(invalid.contexts!.outcome!.reason).toBe(
-      'invalid message: body is not JSON: Unexpected token \'j\', "[redacted]" is not valid JSON',
-    );
+    // The reason says where the body stops being JSON, never what it says (issue 12): nothing of
+    // the body is left for the scrubber to catch.
+    expect(invalid.contexts!.outcome!.reason).toBe('invalid message: body is not JSON (at position 0)');
 
     // And not one byte of a secret anywhere: compressed or not, in any request.
     expect(ingest.requests.length).toBeGreaterThan(0);
