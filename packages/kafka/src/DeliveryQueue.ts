@@ -63,13 +63,20 @@ export class DeliveryQueue {
     this.#promoteDelayed(now);
     for (let pass = 0; taken.length < max; pass += 1) {
       let progressed = false;
-      for (const [key, lane] of [...this.#lanes]) {
+      // Not a copy of every lane per pass (that was most of a keyed take): served lanes are
+      // collected and moved after the pass.
+      const served: Array<[string, Lane]> = [];
+      for (const entry of this.#lanes) {
         if (taken.length >= max) break;
+        const lane = entry[1];
         if (lane.items.length === 0 || lane.blockedUntil > now || (pass === 0 && lane.out > 0)) continue;
         taken.push(lane.items.shift()!);
         lane.out += 1;
         progressed = true;
-        // Served lanes move to the back: the next take starts with the ones that waited.
+        served.push(entry);
+      }
+      // Served lanes move to the back: the next take starts with the ones that waited.
+      for (const [key, lane] of served) {
         this.#lanes.delete(key);
         this.#lanes.set(key, lane);
       }
