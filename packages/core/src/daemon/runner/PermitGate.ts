@@ -8,6 +8,7 @@ export class PermitGate {
   readonly #refillAt: number;
   readonly #roomWaiters = new Set<() => void>();
   readonly #progressWaiters = new Set<() => void>();
+  readonly #watched = new WeakSet<AbortSignal>();
 
   constructor(readonly capacity: number) {
     // An eighth of the capacity, at most 10 (an SQS receive's batch): the runner stays at least
@@ -34,10 +35,23 @@ export class PermitGate {
     wakeAll(this.#progressWaiters);
   }
 
-  /** Resolves once the low-watermark of room is free (at once if it is), or when `signal` aborts. */
+  /**
+   * Resolves once the low-watermark of room is free (at once if it is), or when `signal` aborts.
+   * One abort listener per signal, not one per wait: the poll loop waits here for every batch.
+   */
   waitForRoom(signal: AbortSignal): Promise<void> {
     if (this.room >= this.#refillAt || signal.aborted) return Promise.resolve();
-    return this.#wait(this.#roomWaiters, signal);
+    if (!this.#watched.has(signal)) {
+      this.#watched.add(signal);
+      signal.addEventListener('abort', () => wakeAll(this.#roomWaiters), { once: true });
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#roomWaiters.delete(done);
+        resolve();
+      };
+      this.#roomWaiters.add(done);
+    });
   }
 
   /** Resolves when a held message is done, or after `maxMs`. */
