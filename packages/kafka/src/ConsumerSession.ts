@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface TopicPartition {
@@ -12,7 +12,8 @@ export interface TopicPartition {
 const HOLD_HEARTBEAT_MS = 250;
 
 export interface SessionListener {
-  onBatch(payload: EachBatchPayload): void;
+  /** May wait (once per assignment) for the committed metadata before taking the batch. */
+  onBatch(payload: EachBatchPayload): void | Promise<void>;
   /** A rebalance started: stop dispatching and commit now, while the old generation still counts. */
   onRebalancing(): void;
   /** The group assigned these partitions; `memberChanged` means every earlier state is void. */
@@ -63,6 +64,8 @@ export class ConsumerSession {
   #restartRun: Promise<void> | undefined;
   #stopping = false;
   #failure: string | undefined = 'not connected yet';
+  /** Reads committed metadata (see fetchCommitted). */
+  #admin: Promise<Admin> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -133,7 +136,8 @@ export class ConsumerSession {
       eachBatch: async (payload) => {
         this.#touch();
         if (!current() || this.#stopping || !payload.isRunning() || payload.isStale()) return;
-        this.listener.onBatch(payload);
+        await this.listener.onBatch(payload);
+        if (!current() || this.#stopping || !payload.isRunning() || payload.isStale()) return;
         // Moves only the fetch position (auto-commit is off); commits come from the offset trackers.
         payload.resolveOffset(payload.batch.lastOffset());
         if (holding) await this.#holdUntilFinished(payload, current);
@@ -154,10 +158,41 @@ export class ConsumerSession {
     if (partitions.length > 0) this.#consumer?.resume(group(partitions));
   }
 
-  async commit(entries: ReadonlyArray<TopicPartition & { offset: number }>): Promise<void> {
+  async commit(
+    entries: ReadonlyArray<TopicPartition & { offset: number; metadata?: string | null }>,
+  ): Promise<void> {
     const consumer = this.#consumer;
     if (consumer === undefined || entries.length === 0) return;
-    await consumer.commitOffsets(entries.map((entry) => ({ ...entry, offset: String(entry.offset) })));
+    await consumer.commitOffsets(
+      entries.map((entry) => ({ ...entry, offset: String(entry.offset), metadata: entry.metadata ?? null })),
+    );
+  }
+
+  /**
+   * The group's committed offset and metadata for `partitions`, by `topic/partition`. kafkajs's
+   * consumer reads the committed offsets but drops their metadata, so this asks through an admin
+   * client (one per session, connected on first use).
+   */
+  async fetchCommitted(
+    partitions: readonly TopicPartition[],
+  ): Promise<Map<string, { offset: number; metadata: string | null }>> {
+    const committed = new Map<string, { offset: number; metadata: string | null }>();
+    const topics = [...new Set(partitions.map(({ topic }) => topic))];
+    if (topics.length === 0) return committed;
+    this.#admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    const admin = await this.#admin.catch((error: unknown) => {
+      this.#admin = undefined;
+      throw error;
+    });
+    const groupId = this.options.consumer.groupId;
+    for (const { topic, partitions: found } of await admin.fetchOffsets({ groupId, topics }))
+      for (const { partition, offset, metadata } of found)
+        committed.set(`${topic}/${partition}`, { offset: Number(offset), metadata });
+    return committed;
   }
 
   /** Leaves the group; a restart under way is cancelled or waited for, so no consumer outlives this. */
@@ -170,6 +205,9 @@ export class ConsumerSession {
     const consumer = this.#consumer;
     this.#consumer = undefined;
     await consumer?.disconnect();
+    const admin = this.#admin;
+    this.#admin = undefined;
+    await admin?.then((client) => client.disconnect()).catch(() => undefined);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { KafkaProduceError } from './KafkaProduceError.js';
 
 /** Header that carries the media type, so consumers route without parsing the body. */
@@ -25,7 +25,14 @@ export class KafkaProducer implements TransportProducer {
     kafka: Kafka,
     private readonly routing: ProducerRouting,
   ) {
-    this.#producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+    this.#producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      // kafkajs 2's default (murmur2, as the Java client), named so kafkajs does not warn at every
+      // start that its default changed in 2.0.0: the same key lands on the same partition as with
+      // Java producers. (LegacyPartitioner is what kafkajs 1.x used.)
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   topicFor(message: Pick<OutgoingMessage, 'mediaType' | 'destination'>): string {

@@ -25,6 +25,8 @@ import { PartitionStates } from './PartitionStates.js';
 import { Waker } from './Waker.js';
 import { Backpressure } from './Backpressure.js';
 import { CommitLoop } from './CommitLoop.js';
+import { decodeProgress } from './commitMetadata.js';
+import type { PartitionState } from './PartitionState.js';
 import { isRecordTooLarge } from './KafkaProduceError.js';
 import type { TopicLimits } from './preflight.js';
 
@@ -48,7 +50,11 @@ export interface KafkaTransportOptions {
    * each dead-letter topic's `max.message.bytes`, so a copy that cannot fit is bounded at once.
    */
   readonly preflight?: () => Promise<TopicLimits | void>;
+  /** Longest commit metadata (the broker's `offset.metadata.max.bytes`; 4096 if not given). */
+  readonly commitMetadataMaxBytes?: number;
 }
+
+type Committed = ReadonlyMap<string, { offset: number; metadata: string | null }>;
 
 /**
  * The pull contract over kafkajs's push model. Fetched records wait in a bounded queue that
@@ -74,6 +80,10 @@ export class KafkaTransport implements Transport, SessionListener {
   readonly #finishWaiters = new Map<string, Array<{ offset: number; resolve: () => void }>>();
   /** Resolved when nothing is in flight any more (a drain before a rebalance waits on it). */
   #idle: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** The committed offsets and metadata of the partitions new to the last assignment. */
+  #committed: Promise<Committed> | undefined;
+  /** Offsets an earlier process finished (per the committed metadata), acked without a run. */
+  #skippedFinished = 0;
 
   constructor(
     private readonly createSession: (listener: SessionListener) => ConsumerSession,
@@ -86,17 +96,27 @@ export class KafkaTransport implements Transport, SessionListener {
       () => this.#partitions.values(),
       () => this.#session,
       logger,
+      options.commitMetadataMaxBytes,
     );
   }
 
   /** For health checks and tests: what is buffered and in flight, and how often intake paused. */
-  get stats(): { buffered: number; inFlight: number; paused: boolean; pauses: number } {
+  get stats(): {
+    buffered: number;
+    inFlight: number;
+    paused: boolean;
+    pauses: number;
+    metadataOverflows: number;
+    skippedFinished: number;
+  } {
     const paused = [...this.#partitions.values()].some((state) => state.paused);
     return {
       buffered: this.#queue.size,
       inFlight: this.#inFlight,
       paused,
       pauses: this.#backpressure.pauses,
+      metadataOverflows: this.#commits.metadataOverflows,
+      skippedFinished: this.#skippedFinished,
     };
   }
 
@@ -230,15 +250,55 @@ export class KafkaTransport implements Transport, SessionListener {
     await this.#session?.stop();
   }
 
-  onBatch({ batch }: EachBatchPayload): void {
-    const state = this.#partitions.ensure(batch.topic, batch.partition);
+  onBatch(payload: EachBatchPayload): void | Promise<void> {
+    const state = this.#partitions.ensure(payload.batch.topic, payload.batch.partition);
+    if (!state.restored) return this.#restoreThenTake(state, payload);
+    this.#take(state, payload);
+  }
+
+  #take(state: PartitionState, { batch }: EachBatchPayload): void {
     state.highWatermark = Math.max(state.highWatermark, Number(batch.highWatermark));
     for (const record of batch.messages) {
       const delivery = toDelivery(batch.topic, batch.partition, record, state.epoch, this.options.mode);
-      if (state.register(delivery.offset)) this.#queue.push(delivery);
+      const registration = state.register(delivery.offset);
+      // Finished by an earlier process: acked without running (the commit metadata said so).
+      if (registration === 'finished') this.#skippedFinished += 1;
+      if (registration !== 'fresh') continue;
+      const attempt = state.attemptOf(delivery.offset);
+      // Failures counted by an earlier process go on counting (attempts survive a restart).
+      this.#queue.push(attempt === 1 ? delivery : { ...delivery, attempt });
     }
     this.#backpressure.update(state);
     this.#waker.wake();
+  }
+
+  /** A partition's first batch in its epoch: what the committed metadata recorded comes first. */
+  async #restoreThenTake(state: PartitionState, payload: EachBatchPayload): Promise<void> {
+    const id = partitionId(state.topic, state.partition);
+    let committed = (await this.#committed)?.get(id);
+    committed ??= (await this.#readCommitted([state])).get(id);
+    if (this.#partitions.get(state.topic, state.partition) !== state) return;
+    if (!state.restored) {
+      const progress = committed && decodeProgress(committed.offset, committed.metadata);
+      if (committed?.metadata && progress === undefined)
+        this.logger.warn(
+          { partition: id },
+          'commit metadata not ours or unreadable; starting from the offset',
+        );
+      state.restore(progress);
+    }
+    this.#take(state, payload);
+  }
+
+  /** Committed offsets and metadata; none (so only the offset counts) if they cannot be read. */
+  async #readCommitted(partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<Committed> {
+    try {
+      if (partitions.length === 0 || this.#session === undefined) return new Map();
+      return await this.#session.fetchCommitted(partitions);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the committed metadata; finished work may run again');
+      return new Map();
+    }
   }
 
   /** Per assigned partition: end offset (as of the last fetch) minus the commit position. */
@@ -264,6 +324,10 @@ export class KafkaTransport implements Transport, SessionListener {
   onAssigned(assigned: readonly TopicPartition[], memberChanged: boolean): void {
     const kept = new Set(assigned.map(({ topic, partition }) => partitionId(topic, partition)));
     this.#revoke((id) => memberChanged || !kept.has(id));
+    // Partitions new to this member: read what their last commit recorded before the first batch.
+    this.#committed = this.#readCommitted(
+      assigned.filter(({ topic, partition }) => this.#partitions.get(topic, partition) === undefined),
+    );
     this.#rebalancing = false;
     // The session resumed every assigned partition; pause again only where the backlog says so.
     for (const state of this.#partitions.values()) {
