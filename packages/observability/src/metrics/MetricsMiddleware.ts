@@ -18,7 +18,7 @@ export class MetricsMiddleware implements Middleware {
     // Outcomes are counted by DaemonMetrics once applied; here only the time it took.
     const mediaType = context.handler === undefined ? 'unknown' : (context.mediaType ?? 'unknown');
     const seconds = (performance.now() - context.startedAt) / 1000;
-    this.metrics.handlingSeconds.observe({ media_type: mediaType, outcome: outcome.kind }, seconds);
+    this.metrics.observeHandling(mediaType, outcome.kind, seconds);
     return outcome;
   }
 }
