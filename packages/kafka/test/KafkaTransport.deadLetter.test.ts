@@ -45,7 +45,7 @@ function setup(mode: KafkaMode, deadLetterMaxBytes = new Map<string, number>()) 
     },
     pino({ level: 'silent' }),
   );
-  const feed = (records: Array<{ key: string; value: string | Buffer }>): void => {
+  const feed = async (records: Array<{ key: string; value: string | Buffer }>): Promise<void> => {
     const messages = records.map(({ key, value }, offset) => ({
       offset: String(offset),
       key: Buffer.from(key),
@@ -54,7 +54,7 @@ function setup(mode: KafkaMode, deadLetterMaxBytes = new Map<string, number>()) 
       timestamp: '0',
       attributes: 0,
     }));
-    transport.onBatch({
+    await transport.onBatch({
       batch: { topic: 't', partition: 0, highWatermark: String(messages.length), messages },
     } as unknown as EachBatchPayload);
   };
@@ -78,7 +78,7 @@ describe('KafkaTransport.deadLetter', () => {
     async (mode) => {
       const { transport, sendRaw, feed, receive } = setup(mode);
       await transport.start();
-      feed([
+      await feed([
         { key: 'k', value: 'bad' },
         { key: 'k', value: '{"ok":1}' },
       ]);
@@ -108,7 +108,7 @@ describe('KafkaTransport.deadLetter', () => {
   it('cuts a long reason in the dead-letter header', async () => {
     const { transport, sent, feed, receive } = setup('keyed');
     await transport.start();
-    feed([{ key: 'k', value: 'bad' }]);
+    await feed([{ key: 'k', value: 'bad' }]);
     const [delivery] = await receive();
     await transport.deadLetter(delivery!, {
       reason: `"${'x'.repeat(550_000)}" is not a media type`,
@@ -124,7 +124,7 @@ describe('KafkaTransport.deadLetter', () => {
     const { transport, sendRaw, sent, feed, receive } = setup('keyed');
     await transport.start();
     const body = 'z'.repeat(200_000);
-    feed([{ key: 'k', value: body }]);
+    await feed([{ key: 'k', value: body }]);
     const [delivery] = await receive();
     sendRaw.mockRejectedValueOnce(tooLarge());
     const result = await transport.deadLetter(delivery!, { reason: 'not JSON', attempts: 1 });
@@ -144,7 +144,7 @@ describe('KafkaTransport.deadLetter', () => {
   it('bounds at once, to the known limit, a copy over the dead-letter topic max.message.bytes', async () => {
     const { transport, sendRaw, sent, feed, receive } = setup('keyed', new Map([['t.dlt', 20_000]]));
     await transport.start();
-    feed([{ key: 'k', value: 'z'.repeat(30_000) }]);
+    await feed([{ key: 'k', value: 'z'.repeat(30_000) }]);
     const [delivery] = await receive();
     const result = await transport.deadLetter(delivery!, { reason: 'not JSON', attempts: 1 });
     expect(result).toMatchObject({
@@ -161,7 +161,7 @@ describe('KafkaTransport.deadLetter', () => {
   it('drops the body when even the bounded record is refused, and throws if that is refused too', async () => {
     const { transport, sendRaw, sent, feed, receive } = setup('keyed');
     await transport.start();
-    feed([
+    await feed([
       { key: 'k', value: 'z'.repeat(100_000) },
       { key: 'j', value: 'z'.repeat(100_000) },
     ]);
