@@ -101,6 +101,14 @@ export class KafkaTransport implements Transport, SessionListener {
   }
 
   /** For health checks and tests: what is buffered and in flight, and how often intake paused. */
+  /** For the metrics: maps of finished offsets cut to fit the commit metadata, offsets skipped as finished. */
+  eventCounts(): Readonly<Record<string, number>> {
+    return {
+      commit_metadata_overflows: this.#commits.metadataOverflows,
+      finished_offsets_skipped: this.#skippedFinished,
+    };
+  }
+
   get stats(): {
     buffered: number;
     inFlight: number;

@@ -89,6 +89,11 @@ export interface Transport {
   close(): Promise<void>;
   /** Optional: messages not yet consumed, per partition, for the lag metric. */
   lag?(): readonly ConsumerLag[];
+  /**
+   * Optional: counts of transport events that only grow (e.g. Kafka's commit metadata cut to fit),
+   * by event name in snake_case; exported as `switchyard_transport_events_total{event}`.
+   */
+  eventCounts?(): Readonly<Record<string, number>>;
 }
 
 /** A message to publish, already encoded. */

@@ -106,6 +106,20 @@ export class DaemonMetrics {
         },
       });
     }
+    if (transport?.eventCounts !== undefined) {
+      const countsOf = transport.eventCounts.bind(transport);
+      new Counter({
+        name: 'switchyard_transport_events_total',
+        help: 'Transport events by name (Kafka: commit_metadata_overflows, a finished-offset map cut to fit the commit; finished_offsets_skipped, offsets a restart skipped as finished)',
+        labelNames: ['event'] as const,
+        registers: [this.registry],
+        collect() {
+          // The transport keeps the counts; a scrape reports them as they are.
+          this.reset();
+          for (const [event, count] of Object.entries(countsOf())) this.inc({ event }, count);
+        },
+      });
+    }
     counter.onBatch((size) => this.batchSize.observe(size));
     // Counted as applied, not as the pipeline decided: a dead letter whose copy failed is retried.
     counter.onRecord(({ outcome, mediaType, handler }) => {
