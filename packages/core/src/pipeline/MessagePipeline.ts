@@ -28,13 +28,13 @@ export class MessagePipeline {
   constructor(readonly stages: PipelineStages) {}
 
   run(context: MessageContext): Pending {
-    const { middleware } = this.stages;
-    if (middleware.length === 0) return this.#finish(context, this.#core(context));
-    let result: Promise<Outcome>;
+    // Without middleware the steps run directly: #finishLater classifies a rejection itself, so
+    // no promise is added to turn it into an outcome first.
+    let result: Pending;
     try {
-      result = this.#middleware(context, 0);
+      result = this.stages.middleware.length === 0 ? this.#steps(context) : this.#middleware(context, 0);
     } catch (error) {
-      return this.#finish(context, this.stages.classifyErrors.outcomeFor(context, error));
+      result = this.stages.classifyErrors.outcomeFor(context, error);
     }
     return this.#finish(context, result);
   }
@@ -59,7 +59,7 @@ export class MessagePipeline {
     return stage.handle(context, () => this.#middleware(context, index + 1));
   }
 
-  /** The built-in steps, with what they throw turned into an outcome. */
+  /** The built-in steps under middleware, with what they throw turned into an outcome (middleware sees outcomes). */
   #core(context: MessageContext): Pending {
     let result: Pending;
     try {
@@ -94,7 +94,7 @@ export class MessagePipeline {
     try {
       outcome = await result;
     } catch (error) {
-      // A middleware that threw: retried like a handler's failure, never dropped.
+      // What a step or a middleware threw: classified like a handler's failure, never dropped.
       outcome = this.stages.classifyErrors.outcomeFor(context, error);
     }
     this.stages.logOutcome.log(context, outcome);
