@@ -21,13 +21,11 @@ import {
   startDaemon,
   waitFor,
   type RawRecord,
+  header,
 } from './support.js';
 
 const MAX_BODY_BYTES = 1_048_576;
 const media = { media_type: EVENT_MEDIA_TYPE };
-
-const header = (value: Buffer | string | (Buffer | string)[] | undefined): string | undefined =>
-  value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
 
 const valid = (seq: number): RawRecord => ({
   key: 'k0',

@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import type { RunningDaemon } from '@switchyard/core';
 import { KAFKA_DEAD_LETTER_HEADERS } from '@switchyard/kafka';
 import { healthPlugin } from '@switchyard/observability';
-import type { IHeaders } from 'kafkajs';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../servers/freePort.js';
+import { capturedLogger, MAX_PROBE_MS, probing } from '../support/hostileInput.js';
 import { requireTool } from '../servers/requireTool.js';
 import {
   EVENT_MEDIA_TYPE,
@@ -17,6 +16,7 @@ import {
   startDaemon,
   waitFor,
   type RawRecord,
+  header,
 } from './support.js';
 
 // Issue 12 on a real broker: hostile inputs from foreign clients (kcat, kafkajs), each with the
@@ -25,9 +25,6 @@ import {
 const hasKcat = kafkaBrokers.length > 0 && requireTool('kcat', ['-V'], 'kafka hostile input');
 const media = { media_type: EVENT_MEDIA_TYPE };
 const SECRET = 'password=hunter2secret';
-// A probe slower than this means the event loop was held: before consumer.maxKeys, the body of
-// 100,000 keys blocked it for seconds (issue 12, defect 5). 20x the ~50 ms target: not flaky.
-const MAX_PROBE_MS = 1_000;
 
 function kcat(args: string[], input?: string): string {
   const result = spawnSync('kcat', args, { input, encoding: 'utf8', timeout: 30_000 });
@@ -35,60 +32,11 @@ function kcat(args: string[], input?: string): string {
   return result.stdout;
 }
 
-const header = (value: IHeaders[string]): string | undefined =>
-  value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
-
 const valid = (seq: number): RawRecord => ({
   key: 'k0',
   value: JSON.stringify({ key: 'k0', seq }),
   headers: media,
 });
-
-interface LogLine {
-  readonly msg: string;
-  readonly outcome?: string;
-  readonly reason?: string;
-  readonly durationMs?: number;
-}
-
-/** A logger that keeps every line as written (the raw text, to search it for leaks). */
-function capturedLogger(): { logger: pino.Logger; raw: string[]; lines: () => LogLine[] } {
-  const raw: string[] = [];
-  const stream = { write: (line: string) => void raw.push(line) };
-  return {
-    logger: pino({ level: 'debug' }, stream),
-    raw,
-    lines: () => raw.map((line) => JSON.parse(line) as LogLine),
-  };
-}
-
-interface Probe {
-  readonly status: number;
-  readonly ms: number;
-}
-
-/** Probes `url` every 50 ms until stopped; each probe's status (0: no answer in 5 s) and time. */
-function probing(url: string): { probes: Probe[]; stop: () => Promise<void> } {
-  const probes: Probe[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      const status = await fetch(url, { signal: AbortSignal.timeout(5_000) })
-        .then(async (response) => (await response.text(), response.status))
-        .catch(() => 0);
-      probes.push({ status, ms: performance.now() - started });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
-  return {
-    probes,
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
-}
 
 describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
   'Kafka $version: hostile input (issue 12)',

@@ -12,10 +12,8 @@ import {
   startDaemon,
   waitFor,
   brokerCases,
+  header,
 } from './support.js';
-
-const header = (value: Buffer | string | (Buffer | string)[] | undefined): string | undefined =>
-  value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
 
 describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)('Kafka $version: outcomes', ({ brokers }) => {
   let daemon: RunningDaemon | undefined;

@@ -19,6 +19,10 @@ export const kafkaBrokers = inject('kafkaBrokers');
 /** What suites iterate over: the running brokers, or one placeholder so a skipped suite is not empty. */
 export const brokerCases =
   kafkaBrokers.length > 0 ? kafkaBrokers : [{ version: 'none (java or mvn missing)', brokers: '' }];
+/** A record header's (first) value as text, as kafkajs hands it over: a Buffer, a string or a list. */
+export const header = (value: IHeaders[string]): string | undefined =>
+  value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
+
 export const silentLogger = pino({ level: process.env.KAFKA_TEST_LOG ?? 'silent' });
 
 export function client(brokers: string): Kafka {

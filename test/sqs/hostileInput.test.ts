@@ -1,8 +1,8 @@
 import { DEAD_LETTER_ATTRIBUTES } from '@switchyard/core';
 import { healthPlugin } from '@switchyard/observability';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../servers/freePort.js';
+import { capturedLogger, MAX_PROBE_MS, probing } from '../support/hostileInput.js';
 import { handlerState, order, ORDER_MEDIA_TYPE, OrderDaemon } from './fixtures.js';
 import {
   attribute,
@@ -26,58 +26,9 @@ const SECRET = 'password=hunter2secret';
 // fauxqs allow 1 MiB, ElasticMQ 1.6 refuses more than 256 KiB whatever the queue says.
 const LARGE = { MaximumMessageSize: '1048576' };
 const MAX_SEND_BYTES: Record<string, number> = { ElasticMQ: 262_144, fauxqs: 1_048_576 };
-// A probe slower than this means the event loop was held: before consumer.maxKeys, the body of
-// 100,000 keys blocked it for seconds (issue 12, defect 5). 20x the ~50 ms target: not flaky.
-const MAX_PROBE_MS = 1_000;
 
 class ProbedDaemon extends OrderDaemon {
   override readonly plugins = [healthPlugin];
-}
-
-interface LogLine {
-  readonly msg: string;
-  readonly outcome?: string;
-  readonly reason?: string;
-  readonly durationMs?: number;
-}
-
-/** A logger that keeps every line as written (the raw text, to search it for leaks). */
-function capturedLogger(): { logger: pino.Logger; raw: string[]; lines: () => LogLine[] } {
-  const raw: string[] = [];
-  const stream = { write: (line: string) => void raw.push(line) };
-  return {
-    logger: pino({ level: 'debug' }, stream),
-    raw,
-    lines: () => raw.map((line) => JSON.parse(line) as LogLine),
-  };
-}
-
-interface Probe {
-  readonly status: number;
-  readonly ms: number;
-}
-
-/** Probes `url` every 50 ms until stopped; each probe's status (0: no answer in 5 s) and time. */
-function probing(url: string): { probes: Probe[]; stop: () => Promise<void> } {
-  const probes: Probe[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      const status = await fetch(url, { signal: AbortSignal.timeout(5_000) })
-        .then(async (response) => (await response.text(), response.status))
-        .catch(() => 0);
-      probes.push({ status, ms: performance.now() - started });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
-  return {
-    probes,
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
 }
 
 const handledIds = (): string[] => handlerState.handled.map((entry) => entry.order.id);
