@@ -19,19 +19,26 @@ describe('README', () => {
       'apps/simple/src/Greeter.ts',
       'apps/simple/src/SimpleHandler.ts',
       'apps/simple/src/SimpleConsumerDaemon.ts',
-      // "Testing your daemon": a test file the unit suite runs, so the snippet must pass as written.
-      'apps/simple/test/SimpleConsumerDaemon.test.ts',
     ]);
   });
 
   it.each(blocks.map(([, path, code]) => [path!, code!]))('%s matches the source file', (path, code) => {
     expect(code).toBe(read(path));
   });
+});
 
+describe('docs/concepts.md', () => {
   it('lists every CLI flag of the core daemon', () => {
+    const concepts = read('docs/concepts.md');
     for (const flag of CORE_FLAGS) {
-      expect(readme).toContain(`\`${flag}`);
+      expect(concepts).toContain(`\`${flag}`);
     }
+  });
+});
+
+describe('docs/testing.md', () => {
+  it("shows the example's test verbatim (a test file the unit suite runs)", () => {
+    expect(read('docs/testing.md')).toContain('```ts\n// apps/simple/test/SimpleConsumerDaemon.test.ts\n');
   });
 });
 

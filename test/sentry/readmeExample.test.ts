@@ -6,7 +6,7 @@ import { SendingDaemon } from './fixtures.js';
 
 /** The README's Sentry config example: the `sh` block of `SIMPLE_CONSUMER__SENTRY__*` lines. */
 function readmeSentryExample(): Record<string, string> {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../docs/sentry.md', import.meta.url), 'utf8');
   const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
     .map(([, body]) => body!)
     .find((body) => body.includes('SIMPLE_CONSUMER__SENTRY__ENABLED='));

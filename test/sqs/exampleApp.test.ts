@@ -7,11 +7,10 @@ import { elasticMq, messagesLeft, noElasticMq, sqsClient } from './support.js';
 const root = new URL('../../', import.meta.url);
 const DOC_PORT = '9324';
 
-/** The README's ElasticMQ lines (queue creation, then the run), continuation lines joined. */
+/** The guide's ElasticMQ lines (queue creation, then the run), continuation lines joined. */
 function readmeCommands(): string[] {
-  const readme = readFileSync(new URL('README.md', root), 'utf8');
-  const section = readme.split('### Running on SQS and Kafka')[1] ?? '';
-  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  const guide = readFileSync(new URL('docs/running-on-sqs-and-kafka.md', root), 'utf8');
+  const block = /```sh\n([\s\S]*?)```/.exec(guide)?.[1] ?? '';
   const lines = block.replace(/\\\n\s*/g, '').split('\n');
   return lines.filter((line) => line.includes(`:${DOC_PORT}`) && !line.startsWith('#'));
 }
@@ -24,7 +23,7 @@ function sh(command: string): Promise<AppRun> {
   });
 }
 
-describe.skipIf(noElasticMq)('the README example on ElasticMQ, run as documented', () => {
+describe.skipIf(noElasticMq)('the example on ElasticMQ, run as docs/running-on-sqs-and-kafka.md says', () => {
   it('creates the queue, publishes 50 through SQS, handles and deletes each, exits 0', async () => {
     const commands = readmeCommands();
     expect(commands.map((command) => command.split(' ')[0])).toEqual(['curl', 'AWS_ACCESS_KEY_ID=x']);

@@ -13,7 +13,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { recordFigure } from './figures.js';
 
 const CHILD_DIR = fileURLToPath(new URL('../child/', import.meta.url));
 
@@ -294,6 +295,7 @@ export function printFigure(name: string, fields: Record<string, string | number
     .map(([key, value]) => `${key}=${value}`)
     .join(' ');
   console.log(`FIGURE ${name}: ${text}`);
+  recordFigure(inject('figuresLedger'), `FIGURE ${name}: ${text}`);
 }
 
 /** A fresh temporary directory for the calling suite's ledgers, removed after it; call it in a test or hook. */
