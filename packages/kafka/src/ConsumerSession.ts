@@ -1,31 +1,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { BatchHold, type HoldListener } from './BatchHold.js';
+import { CommittedOffsets, type Committed } from './CommittedOffsets.js';
+import { ConsumerReadiness, describeConsumerState, type ConsumerState } from './ConsumerReadiness.js';
+import { ConsumerRestarts } from './ConsumerRestarts.js';
+import { StallWatchdog } from './StallWatchdog.js';
 
 export interface TopicPartition {
   readonly topic: string;
   readonly partition: number;
 }
 
-/** What the session reports to the transport; everything runs on the event loop, one at a time. */
-// A held batch asks for a heartbeat this often while it waits for its messages to finish.
-const HOLD_HEARTBEAT_MS = 250;
-
-export interface SessionListener {
-  /** May wait (once per assignment) for the committed metadata before taking the batch. */
-  onBatch(payload: EachBatchPayload): void | Promise<void>;
+/** The group's rebalance events, as the session reports them. */
+export interface RebalanceListener extends Pick<HoldListener, 'drainForRevoke'> {
   /** A rebalance started: stop dispatching and commit now, while the old generation still counts. */
   onRebalancing(): void;
   /** The group assigned these partitions; `memberChanged` means every earlier state is void. */
   onAssigned(assigned: readonly TopicPartition[], memberChanged: boolean): void;
   /** The consumer crashed or is being restarted: every partition is lost. */
   onLost(): void;
-  /** Whether every fetched offset of the partition up to `offset` has finished (or it is gone). */
-  finishedThrough(topic: string, partition: number, offset: number): boolean;
-  /** Resolves once `finishedThrough` holds: the hold loop waits on it instead of polling. */
-  whenFinishedThrough(topic: string, partition: number, offset: number): Promise<void>;
-  /** kafkajs is about to rejoin: stop dispatching, let in-flight work finish (bounded), commit it. */
-  drainForRevoke(timeoutMs: number): Promise<void>;
+}
+
+/** What the session reports to the transport; everything runs on the event loop, one at a time. */
+export interface SessionListener extends RebalanceListener, HoldListener {
+  /** May wait (once per assignment) for the committed metadata before taking the batch. */
+  onBatch(payload: EachBatchPayload): void | Promise<void>;
 }
 
 export interface SessionOptions {
@@ -41,50 +41,62 @@ export interface SessionOptions {
   readonly revokeDrainMs: number;
 }
 
+/** A hung broker can hang a replaced consumer's goodbye; its successor waits no longer than this. */
+const OLD_CONSUMER_DISCONNECT_MS = 5000;
+
 /**
- * The kafkajs consumer's life: run with manual commits, follow rebalances through its events,
- * restart it (with backoff) after a crash kafkajs does not recover from, or when it stalls without
- * fetching — a known kafkajs failure mode. `failure` is set while it is down, for readiness.
+ * The kafkajs consumer's life: run with manual commits, follow rebalances through its events, and
+ * replace it (see ConsumerRestarts) after a crash kafkajs does not recover from, or when it stalls
+ * without fetching (see StallWatchdog). Readiness is a value (see ConsumerReadiness).
  */
 export class ConsumerSession {
   #consumer: Consumer | undefined;
+  /** The consumer a scheduled restart replaces, disconnected before its successor starts. */
+  #retired: Consumer | undefined;
   #memberId: string | undefined;
   #assigned: TopicPartition[] = [];
-  #lastActivity = Date.now();
-  /** Last answer from the brokers (a fetch or heartbeat response), for readiness. */
-  #lastContact = Date.now();
-  #watchdog: NodeJS.Timeout | undefined;
-  #restarts = 0;
-  #restarting = false;
-  /** Set when the consumer a restart is starting crashes for good before start() returns. */
-  #crashedWhileRestarting = false;
   /** Counts assignments and losses: a held batch of an earlier one must not drain the current one. */
   #generation = 0;
-  #restartTimer: NodeJS.Timeout | undefined;
-  #restartRun: Promise<void> | undefined;
   #stopping = false;
-  #failure: string | undefined = 'not connected yet';
-  /** Reads committed metadata (see fetchCommitted). */
-  #admin: Promise<Admin> | undefined;
+  readonly #readiness: ConsumerReadiness;
+  readonly #watchdog: StallWatchdog;
+  readonly #restarts: ConsumerRestarts;
+  readonly #hold: BatchHold;
+  readonly #committed: CommittedOffsets;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: SessionOptions,
     private readonly listener: SessionListener,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const { heartbeatInterval = 3000, maxWaitTimeInMs = 500, groupId } = options.consumer;
+    this.#readiness = new ConsumerReadiness(3 * heartbeatInterval + maxWaitTimeInMs);
+    this.#restarts = new ConsumerRestarts(
+      { retire: () => this.#retire(), restart: () => this.#restart() },
+      logger,
+    );
+    this.#watchdog = new StallWatchdog(
+      options.stallTimeoutMs,
+      () => this.#stopping || this.#restarts.restarting,
+      (stalledMs) => {
+        this.logger.error({ stalledMs }, 'kafka consumer stalled; restarting it');
+        this.#lose('consumer stalled');
+        this.#restarts.schedule();
+      },
+    );
+    this.#hold = new BatchHold(listener, options.revokeDrainMs);
+    this.#committed = new CommittedOffsets(kafka, groupId);
+  }
 
-  /**
-   * Why the consumer cannot work now, for readiness: not connected yet, crashed, stalled, or no
-   * answer from the brokers for three heartbeat intervals (kafkajs retries a broker that went away
-   * quietly, so without this a broker outage would never show).
-   */
+  /** Whether the consumer can work now (see ConsumerState). */
+  get state(): ConsumerState {
+    return this.#readiness.state;
+  }
+
+  /** Why the consumer cannot work now, for readiness; undefined when it can. */
   get failure(): string | undefined {
-    if (this.#failure !== undefined) return this.#failure;
-    const silentMs = Date.now() - this.#lastContact;
-    const limitMs =
-      3 * (this.options.consumer.heartbeatInterval ?? 3000) + (this.options.consumer.maxWaitTimeInMs ?? 500);
-    return silentMs > limitMs ? `no answer from the brokers for ${silentMs} ms` : undefined;
+    return describeConsumerState(this.state);
   }
 
   get assigned(): readonly TopicPartition[] {
@@ -94,60 +106,38 @@ export class ConsumerSession {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer(this.options.consumer);
     this.#consumer = consumer;
-    const { events } = consumer;
     // A consumer replaced by a restart may still report (its crash, its late join): ignore it.
     const current = (): boolean => this.#consumer === consumer;
-    consumer.on(events.FETCH_START, () => current() && this.#touch());
-    consumer.on(events.HEARTBEAT, () => current() && this.#touch(true));
-    consumer.on(events.FETCH, () => current() && this.#touch(true));
-    consumer.on(events.REBALANCING, () => current() && this.listener.onRebalancing());
-    consumer.on(events.GROUP_JOIN, ({ payload }) => {
-      if (!current()) return;
-      const memberChanged = this.#memberId !== undefined && this.#memberId !== payload.memberId;
-      this.#memberId = payload.memberId;
-      this.#generation += 1;
-      this.#assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
-        partitions.map((partition) => ({ topic, partition })),
-      );
-      // kafkajs keeps pause state across rebalances: start every assignment unpaused.
-      this.resume(this.#assigned);
-      this.#failure = undefined;
-      this.#touch(true);
-      this.listener.onAssigned(this.#assigned, memberChanged);
-    });
-    consumer.on(events.CRASH, ({ payload }) => {
-      if (!current()) return;
-      this.logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
-      this.#lose(`consumer crashed: ${payload.error.message}`);
-      // kafkajs restarts the consumer itself only when it says so; otherwise this one is dead. A
-      // crash while a restart is joining the group (run() resolves after it) is retried by that restart.
-      if (payload.restart) return;
-      if (this.#restarting) this.#crashedWhileRestarting = true;
-      else this.#scheduleRestart();
-    });
+    this.#follow(consumer, current);
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
     const holding = this.options.revokeDrainMs > 0;
+    const gone = (payload: EachBatchPayload): boolean =>
+      !current() || this.#stopping || !payload.isRunning() || payload.isStale();
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       // Held batches each occupy a kafkajs worker until they finish: one per partition.
       partitionsConsumedConcurrently: holding ? 64 : 1,
       eachBatch: async (payload) => {
-        this.#touch();
-        if (!current() || this.#stopping || !payload.isRunning() || payload.isStale()) return;
+        this.#watchdog.touch();
+        if (gone(payload)) return;
+        const generation = this.#generation;
         await this.listener.onBatch(payload);
-        if (!current() || this.#stopping || !payload.isRunning() || payload.isStale()) return;
+        if (gone(payload)) return;
         // Moves only the fetch position (auto-commit is off); commits come from the offset trackers.
         payload.resolveOffset(payload.batch.lastOffset());
-        if (holding) await this.#holdUntilFinished(payload, current);
+        if (holding)
+          await this.#hold.hold(
+            payload,
+            () => gone(payload) || this.#generation !== generation,
+            () => this.#watchdog.touch(),
+          );
       },
     });
     // Stopped while this (re)start was connecting: leave at once rather than outlive the session.
     if (this.#stopping) return consumer.disconnect();
-    this.#touch();
-    this.#watchdog ??= setInterval(() => this.#checkStall(), Math.max(1000, this.options.stallTimeoutMs / 4));
-    this.#watchdog.unref();
+    this.#watchdog.start();
   }
 
   pause(partitions: readonly TopicPartition[]): void {
@@ -168,139 +158,82 @@ export class ConsumerSession {
     );
   }
 
-  /**
-   * The group's committed offset and metadata for `partitions`, by `topic/partition`. kafkajs's
-   * consumer reads the committed offsets but drops their metadata, so this asks through an admin
-   * client (one per session, connected on first use).
-   */
-  async fetchCommitted(
-    partitions: readonly TopicPartition[],
-  ): Promise<Map<string, { offset: number; metadata: string | null }>> {
-    const committed = new Map<string, { offset: number; metadata: string | null }>();
-    const topics = [...new Set(partitions.map(({ topic }) => topic))];
-    if (topics.length === 0) return committed;
-    this.#admin ??= (async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      return admin;
-    })();
-    const admin = await this.#admin.catch((error: unknown) => {
-      this.#admin = undefined;
-      throw error;
-    });
-    const groupId = this.options.consumer.groupId;
-    for (const { topic, partitions: found } of await admin.fetchOffsets({ groupId, topics }))
-      for (const { partition, offset, metadata } of found)
-        committed.set(`${topic}/${partition}`, { offset: Number(offset), metadata });
-    return committed;
+  /** The group's committed offset and metadata for `partitions`, by `topic/partition`. */
+  fetchCommitted(partitions: readonly TopicPartition[]): Promise<Committed> {
+    return this.#committed.read(partitions);
   }
 
   /** Leaves the group; a restart under way is cancelled or waited for, so no consumer outlives this. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    clearInterval(this.#watchdog);
-    clearTimeout(this.#restartTimer);
-    // Unref’d: a timer must not keep a stopped daemon alive.
-    await Promise.race([this.#restartRun, sleep(10_000, undefined, { ref: false })]);
+    this.#watchdog.stop();
+    await this.#restarts.stop();
     const consumer = this.#consumer;
     this.#consumer = undefined;
     await consumer?.disconnect();
-    const admin = this.#admin;
-    this.#admin = undefined;
-    await admin?.then((client) => client.disconnect()).catch(() => undefined);
+    await this.#committed.close();
   }
 
-  /**
-   * kafkajs rejoins a group only once every running eachBatch has returned: holding the batch
-   * until its messages finish is the one way to drain before a revoke (kafkajs has no revoke
-   * callback). Heartbeats go on meanwhile; the first that reports a rebalance triggers the drain.
-   */
-  async #holdUntilFinished(payload: EachBatchPayload, current: () => boolean): Promise<void> {
-    const { topic, partition } = payload.batch;
-    const last = Number(payload.batch.lastOffset());
-    const generation = this.#generation;
-    // A batch of a replaced consumer or an earlier assignment: its drain would stop the dispatch of
-    // the current assignment, which no rebalance would then resume.
-    const outdated = (): boolean =>
-      !current() ||
-      this.#generation !== generation ||
-      this.#stopping ||
-      !payload.isRunning() ||
-      payload.isStale();
-    const finished = this.listener.whenFinishedThrough(topic, partition, last);
-    while (!this.listener.finishedThrough(topic, partition, last)) {
-      if (outdated()) return;
-      try {
-        await payload.heartbeat();
-      } catch (error) {
-        const rebalancing = (error as { type?: string }).type === 'REBALANCE_IN_PROGRESS';
-        if (rebalancing && !outdated()) await this.listener.drainForRevoke(this.options.revokeDrainMs);
-        throw error;
-      }
-      this.#touch();
-      // Woken the moment the batch finishes; meanwhile a heartbeat (kafkajs throttles them) asks
-      // whether a rebalance has begun.
-      await raceTimeout(finished, HOLD_HEARTBEAT_MS);
-    }
-  }
-
-  #touch(contact = false): void {
-    this.#lastActivity = Date.now();
-    if (contact) this.#lastContact = this.#lastActivity;
+  /** The consumer's events: activity, broker answers, rebalances, crashes. */
+  #follow(consumer: Consumer, current: () => boolean): void {
+    const { events } = consumer;
+    const contact = (): void => {
+      this.#watchdog.touch();
+      this.#readiness.contact();
+    };
+    consumer.on(events.FETCH_START, () => current() && this.#watchdog.touch());
+    consumer.on(events.HEARTBEAT, () => current() && contact());
+    consumer.on(events.FETCH, () => current() && contact());
+    consumer.on(events.REBALANCING, () => current() && this.listener.onRebalancing());
+    consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      if (!current()) return;
+      const memberChanged = this.#memberId !== undefined && this.#memberId !== payload.memberId;
+      this.#memberId = payload.memberId;
+      this.#generation += 1;
+      this.#assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => ({ topic, partition })),
+      );
+      // kafkajs keeps pause state across rebalances: start every assignment unpaused.
+      this.resume(this.#assigned);
+      this.#readiness.joined();
+      this.#watchdog.touch();
+      this.listener.onAssigned(this.#assigned, memberChanged);
+    });
+    consumer.on(events.CRASH, ({ payload }) => {
+      if (!current()) return;
+      this.logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
+      this.#lose(`consumer crashed: ${payload.error.message}`);
+      // kafkajs restarts the consumer itself only when it says so; otherwise this one is dead. A
+      // crash while a restart is joining the group (run() resolves after it) fails that restart.
+      if (payload.restart) return;
+      if (this.#restarts.restarting) this.#restarts.failedWhileStarting();
+      else this.#restarts.schedule();
+    });
   }
 
   #lose(reason: string): void {
-    this.#failure = reason;
+    this.#readiness.down(reason);
     this.#generation += 1;
     this.#assigned = [];
     this.#memberId = undefined;
     this.listener.onLost();
   }
 
-  #checkStall(): void {
-    if (this.#stopping || this.#restarting) return;
-    if (Date.now() - this.#lastActivity < this.options.stallTimeoutMs) return;
-    this.logger.error(
-      { stalledMs: Date.now() - this.#lastActivity },
-      'kafka consumer stalled; restarting it',
-    );
-    this.#touch();
-    this.#lose('consumer stalled');
-    this.#scheduleRestart();
+  #retire(): void {
+    this.#retired = this.#consumer;
+    this.#consumer = undefined;
   }
 
-  /** One restart at a time: the watchdog and crash events wait until it has succeeded or failed. */
-  #scheduleRestart(): void {
-    if (this.#stopping || this.#restarting) return;
-    this.#restarting = true;
-    const delayMs = Math.min(30_000, 500 * 2 ** Math.min(this.#restarts++, 6));
-    const old = this.#consumer;
-    this.#consumer = undefined;
-    this.#restartTimer = setTimeout(() => {
-      this.#restartRun = (async () => {
-        // A hung broker can hang the goodbye too; the new consumer need not wait for it.
-        await Promise.race([
-          old?.disconnect().catch(() => undefined),
-          sleep(5000, undefined, { ref: false }),
-        ]);
-        if (this.#stopping) return;
-        try {
-          this.#crashedWhileRestarting = false;
-          await this.start();
-          if (this.#crashedWhileRestarting)
-            throw new Error('the new consumer crashed while joining the group');
-          this.#restarts = 0;
-          this.logger.info('kafka consumer restarted');
-        } catch (error) {
-          this.logger.error({ err: error }, 'kafka consumer restart failed; trying again');
-          this.#restarting = false;
-          this.#scheduleRestart();
-          return;
-        }
-        this.#restarting = false;
-        this.#touch();
-      })().finally(() => (this.#restartRun = undefined));
-    }, delayMs);
+  async #restart(): Promise<void> {
+    const old = this.#retired;
+    this.#retired = undefined;
+    await Promise.race([
+      old?.disconnect().catch(() => undefined),
+      sleep(OLD_CONSUMER_DISCONNECT_MS, undefined, { ref: false }),
+    ]);
+    if (this.#stopping) return;
+    await this.start();
+    this.#watchdog.touch();
   }
 }
 
@@ -309,15 +242,4 @@ function group(partitions: readonly TopicPartition[]): Array<{ topic: string; pa
   for (const { topic, partition } of partitions)
     byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
   return [...byTopic].map(([topic, list]) => ({ topic, partitions: list }));
-}
-
-/** `work`, or `ms` if that comes first; the timer is cleared either way. */
-async function raceTimeout(work: Promise<void>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  try {
-    await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   boundedText,
   type ConsumerLag,
@@ -9,7 +8,11 @@ import {
 } from '@switchyard/core';
 import type { EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { ConsumerSession, SessionListener, TopicPartition } from './ConsumerSession.js';
+import type { ConsumerSession, SessionListener } from './ConsumerSession.js';
+import type { Committed } from './CommittedOffsets.js';
+import { FinishWaiters } from './FinishWaiters.js';
+import { InFlight } from './InFlight.js';
+import { Rebalances } from './Rebalances.js';
 import {
   boundedDeadLetterHeaders,
   deadLetterHeaders,
@@ -28,6 +31,7 @@ import { CommitLoop } from './CommitLoop.js';
 import { decodeProgress } from './commitMetadata.js';
 import type { PartitionState } from './PartitionState.js';
 import { isRecordTooLarge } from './KafkaProduceError.js';
+import { describeConsumerState } from './ConsumerReadiness.js';
 import type { TopicLimits } from './preflight.js';
 
 /** A bounded dead letter's body when the dead-letter topic's limit is not known. */
@@ -54,15 +58,13 @@ export interface KafkaTransportOptions {
   readonly commitMetadataMaxBytes?: number;
 }
 
-type Committed = ReadonlyMap<string, { offset: number; metadata: string | null }>;
-
 /**
  * The pull contract over kafkajs's push model. Fetched records wait in a bounded queue that
  * `receive()` drains; `ack` and `deadLetter` finish an offset and the commit loop commits each
  * partition's contiguous finished prefix; `nack` retries in place (the key's order kept).
  * A rebalance bumps the epoch of revoked partitions, so late results from them are ignored.
  */
-export class KafkaTransport implements Transport, SessionListener {
+export class KafkaTransport implements Transport {
   readonly name = 'kafka';
   readonly #queue = new DeliveryQueue();
   readonly #partitions = new PartitionStates();
@@ -71,16 +73,14 @@ export class KafkaTransport implements Transport, SessionListener {
   readonly #backpressure: Backpressure;
   #session: ConsumerSession | undefined;
   #started: Promise<void> | undefined;
-  #inFlight = 0;
-  #rebalancing = false;
-  #draining: Promise<void> | undefined;
+  readonly #inFlight = new InFlight();
+  readonly #finishWaiters = new FinishWaiters((topic, partition, offset) =>
+    this.finishedThrough(topic, partition, offset),
+  );
+  readonly #rebalances: Rebalances;
   #closing = false;
   #deadLetterMaxBytes: ReadonlyMap<string, number> = new Map();
-  /** Held batches waiting for their last offset to finish, by partition id. */
-  readonly #finishWaiters = new Map<string, Array<{ offset: number; resolve: () => void }>>();
-  /** Resolved when nothing is in flight any more (a drain before a rebalance waits on it). */
-  #idle: { promise: Promise<void>; resolve: () => void } | undefined;
-  /** The committed offsets and metadata of the partitions new to the last assignment. */
+  /** Committed offsets and metadata of the partitions the last assignment added, being read. */
   #committed: Promise<Committed> | undefined;
   /** Offsets an earlier process finished (per the committed metadata), acked without a run. */
   #skippedFinished = 0;
@@ -98,6 +98,19 @@ export class KafkaTransport implements Transport, SessionListener {
       logger,
       options.commitMetadataMaxBytes,
     );
+    this.#rebalances = new Rebalances({
+      partitions: this.#partitions,
+      queue: this.#queue,
+      commits: this.#commits,
+      backpressure: this.#backpressure,
+      waker: this.#waker,
+      inFlight: this.#inFlight,
+      finishWaiters: this.#finishWaiters,
+      readCommitted: (partitions) => {
+        this.#committed = this.#readCommitted(partitions);
+      },
+      logger,
+    });
   }
 
   /** For health checks and tests: what is buffered and in flight, and how often intake paused. */
@@ -120,7 +133,7 @@ export class KafkaTransport implements Transport, SessionListener {
     const paused = [...this.#partitions.values()].some((state) => state.paused);
     return {
       buffered: this.#queue.size,
-      inFlight: this.#inFlight,
+      inFlight: this.#inFlight.count,
       paused,
       pauses: this.#backpressure.pauses,
       metadataOverflows: this.#commits.metadataOverflows,
@@ -133,7 +146,16 @@ export class KafkaTransport implements Transport, SessionListener {
     this.#started ??= (async () => {
       const limits = await this.options.preflight?.();
       if (limits) this.#deadLetterMaxBytes = limits.deadLetterMaxBytes;
-      const session = this.createSession(this);
+      const rebalances = this.#rebalances;
+      const session = this.createSession({
+        onBatch: (payload) => this.#onBatch(payload),
+        finishedThrough: (topic, partition, offset) => this.finishedThrough(topic, partition, offset),
+        whenFinishedThrough: (topic, partition, offset) => this.#finishWaiters.when(topic, partition, offset),
+        onRebalancing: () => rebalances.onRebalancing(),
+        onAssigned: (assigned, memberChanged) => rebalances.onAssigned(assigned, memberChanged),
+        onLost: () => rebalances.onLost(),
+        drainForRevoke: (timeoutMs) => rebalances.drainForRevoke(timeoutMs),
+      });
       this.#session = session;
       await session.start();
       this.#commits.start(this.options.commitIntervalMs);
@@ -145,15 +167,17 @@ export class KafkaTransport implements Transport, SessionListener {
     await this.start();
     const deadline = Date.now() + (this.options.waitMs ?? 1000);
     for (;;) {
-      const failure = this.#session?.failure;
-      if (failure !== undefined && failure !== 'not connected yet') throw new Error(`kafka: ${failure}`);
+      // Not connected yet is no failure: the first assignment is on its way.
+      const state = this.#session?.state;
+      if (state !== undefined && state.kind !== 'ready' && state.kind !== 'connecting')
+        throw new Error(`kafka: ${describeConsumerState(state)}`);
       const taken = this.#dispatchable() ? this.#queue.take(max, Date.now()) : [];
       const current = taken.filter((delivery) => {
         if (this.#partitions.current(delivery) !== undefined) return true;
         this.#queue.settle(delivery);
         return false;
       });
-      this.#inFlight += current.length;
+      this.#inFlight.add(current.length);
       if (current.length > 0 || Date.now() >= deadline || signal.aborted) return current;
       await this.#waker.sleep(
         Math.min(deadline, this.#queue.nextDueAt(Date.now()) ?? deadline) - Date.now(),
@@ -258,7 +282,12 @@ export class KafkaTransport implements Transport, SessionListener {
     await this.#session?.stop();
   }
 
+  /** A fetched batch (the session's eachBatch); exposed for unit tests that feed batches. */
   onBatch(payload: EachBatchPayload): void | Promise<void> {
+    return this.#onBatch(payload);
+  }
+
+  #onBatch(payload: EachBatchPayload): void | Promise<void> {
     const state = this.#partitions.ensure(payload.batch.topic, payload.batch.partition);
     if (!state.restored) return this.#restoreThenTake(state, payload);
     this.#take(state, payload);
@@ -324,74 +353,14 @@ export class KafkaTransport implements Transport, SessionListener {
     return lags;
   }
 
-  onRebalancing(): void {
-    this.#rebalancing = true;
-    void this.#commits.commitNow();
-  }
-
-  onAssigned(assigned: readonly TopicPartition[], memberChanged: boolean): void {
-    const kept = new Set(assigned.map(({ topic, partition }) => partitionId(topic, partition)));
-    this.#revoke((id) => memberChanged || !kept.has(id));
-    // Partitions new to this member: read what their last commit recorded before the first batch.
-    this.#committed = this.#readCommitted(
-      assigned.filter(({ topic, partition }) => this.#partitions.get(topic, partition) === undefined),
-    );
-    this.#rebalancing = false;
-    // The session resumed every assigned partition; pause again only where the backlog says so.
-    for (const state of this.#partitions.values()) {
-      state.paused = false;
-      this.#backpressure.update(state);
-    }
-    this.#waker.wake();
-  }
-
-  onLost(): void {
-    this.#revoke(() => true);
-    this.#rebalancing = false;
-  }
-
+  /** Whether every fetched offset of the partition up to `offset` has finished (or it is gone). */
   finishedThrough(topic: string, partition: number, offset: number): boolean {
     const watermark = this.#partitions.get(topic, partition)?.tracker.watermark;
     return watermark === undefined || watermark > offset;
   }
 
-  whenFinishedThrough(topic: string, partition: number, offset: number): Promise<void> {
-    if (this.finishedThrough(topic, partition, offset)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const id = partitionId(topic, partition);
-      const waiters = this.#finishWaiters.get(id) ?? [];
-      waiters.push({ offset, resolve });
-      this.#finishWaiters.set(id, waiters);
-    });
-  }
-
-  drainForRevoke(timeoutMs: number): Promise<void> {
-    this.#rebalancing = true;
-    this.#draining ??= (async () => {
-      if (this.#inFlight > 0) {
-        this.#idle ??= withResolvers();
-        await Promise.race([this.#idle.promise, sleep(timeoutMs, undefined, { ref: false })]);
-      }
-      await this.#commits.commitNow();
-      this.logger.info({ stillRunning: this.#inFlight }, 'drained and committed before the rebalance');
-    })().finally(() => (this.#draining = undefined));
-    return this.#draining;
-  }
-
-  /** Drops what is buffered for revoked partitions; their in-flight results will be fenced. */
-  #revoke(revoked: (id: string) => boolean): void {
-    for (const state of this.#partitions.revoke(revoked)) {
-      this.#queue.drop(
-        (delivery) => delivery.topic === state.topic && delivery.partition === state.partition,
-      );
-      const id = partitionId(state.topic, state.partition);
-      this.#wakeFinishWaiters(state.topic, state.partition);
-      this.logger.info({ partition: id, unfinished: state.tracker.unfinishedCount }, 'partition revoked');
-    }
-  }
-
   #redeliver(delivery: KafkaDelivery, delayMs: number, failed: boolean): void {
-    this.#settled();
+    this.#inFlight.settle();
     const state = this.#partitions.current(delivery);
     if (state === undefined || this.#closing) return this.#queue.settle(delivery);
     if (failed) state.countFailure(delivery.offset);
@@ -401,49 +370,16 @@ export class KafkaTransport implements Transport, SessionListener {
   }
 
   #finish(delivery: KafkaDelivery): void {
-    this.#settled();
+    this.#inFlight.settle();
     this.#queue.settle(delivery);
     const state = this.#partitions.current(delivery);
     if (state === undefined) return;
     state.finish(delivery.offset);
     this.#backpressure.update(state);
-    this.#wakeFinishWaiters(delivery.topic, delivery.partition);
-  }
-
-  /** One in-flight message is done with (finished or handed back). */
-  #settled(): void {
-    this.#inFlight -= 1;
-    if (this.#inFlight === 0 && this.#idle !== undefined) {
-      this.#idle.resolve();
-      this.#idle = undefined;
-    }
-  }
-
-  #wakeFinishWaiters(topic: string, partition: number): void {
-    const id = partitionId(topic, partition);
-    const waiters = this.#finishWaiters.get(id);
-    // Called per finished message: allocate only when some waiter is done.
-    if (
-      waiters === undefined ||
-      !waiters.some(({ offset }) => this.finishedThrough(topic, partition, offset))
-    )
-      return;
-    const waiting = waiters.filter(({ offset, resolve }) => {
-      if (!this.finishedThrough(topic, partition, offset)) return true;
-      resolve();
-      return false;
-    });
-    if (waiting.length > 0) this.#finishWaiters.set(id, waiting);
-    else this.#finishWaiters.delete(id);
+    this.#finishWaiters.wake(delivery.topic, delivery.partition);
   }
 
   #dispatchable(): boolean {
-    return !this.#rebalancing && !this.#closing;
+    return !this.#rebalances.inProgress && !this.#closing;
   }
-}
-
-function withResolvers(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
 }

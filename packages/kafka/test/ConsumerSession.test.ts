@@ -116,7 +116,7 @@ describe('ConsumerSession', () => {
     expect(s.failure).toBeUndefined();
     consumers[0]!.crash(false);
     expect(s.failure).toMatch(/consumer crashed/);
-    // Restarts back off 500 ms, then 1 s.
+    // Restarts back off (core's full jitter) up to 500 ms, then up to 1 s.
     await until('a third consumer joined', () => consumers.length === 3 && s.failure === undefined, 5000);
     await s.stop();
   });

@@ -24,7 +24,7 @@ function setup(mode: KafkaMode, deadLetterMaxBytes = new Map<string, number>()) 
     return `${topic}/0/${sent.length - 1}`;
   });
   const session = {
-    failure: undefined,
+    state: { kind: 'ready' },
     assigned: [{ topic: 't', partition: 0 }],
     start: async () => undefined,
     stop: async () => undefined,
