@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import type { RunningDaemon } from '@switchyard/core';
+import { SwitchyardError, type RunningDaemon } from '@switchyard/core';
+import { KafkaErrorCodes } from '@switchyard/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../servers/requireTool.js';
 import {
@@ -92,17 +93,26 @@ describe.skipIf(!hasKcat).each(brokerCases)(
 describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
   'Kafka $version: start-up checks',
   ({ brokers }) => {
-    it('refuses to start on a missing topic, naming it', async () => {
+    it('refuses to start on a missing topic, naming it, with its code', async () => {
       const topic = await createTopic(brokers);
-      await expect(
-        startDaemon(() => undefined, { brokers, topic, extraArgs: ['--topic', 'no-such-topic'] }),
-      ).rejects.toThrow(/"no-such-topic" does not exist/);
+      const error = await startDaemon(() => undefined, {
+        brokers,
+        topic,
+        extraArgs: ['--topic', 'no-such-topic'],
+      }).catch((failure: unknown) => failure);
+      expect(String(error)).toMatch(/"no-such-topic" does not exist.*create it, or fix kafka\.topics/);
+      expect(SwitchyardError.isCode((error as Error).cause, KafkaErrorCodes.TOPIC_NOT_FOUND)).toBe(true);
     });
 
-    it('refuses a group id that breaks the service.group convention', async () => {
+    it('refuses a group id that breaks the service.group convention, naming the key and the fix', async () => {
       const topic = await createTopic(brokers);
-      await expect(startDaemon(() => undefined, { brokers, topic, groupId: 'NoDotHere' })).rejects.toThrow(
-        /group id "NoDotHere" does not follow the naming convention/,
+      const error = await startDaemon(() => undefined, { brokers, topic, groupId: 'NoDotHere' }).catch(
+        (failure: unknown) => failure,
+      );
+      // The config error itself, not a graph-resolution error around it.
+      expect(SwitchyardError.isCode(error, KafkaErrorCodes.GROUP_ID_INVALID)).toBe(true);
+      expect((error as Error).message).toMatch(
+        /^kafka\.groupId "NoDotHere" does not follow the group naming convention .*: set kafka\.groupId \(--group-id\)/,
       );
     });
   },

@@ -1,5 +1,10 @@
-/** A produce the brokers did not confirm; `retriable` says whether sending again may succeed. */
-export class KafkaProduceError extends Error {
+import { KafkaError, KafkaErrorCodes } from './errors.js';
+
+/**
+ * A produce the brokers did not confirm (`SWITCHYARD_KAFKA_PRODUCE_FAILED`); `retriable` says
+ * whether sending again may succeed.
+ */
+export class KafkaProduceError extends KafkaError {
   override readonly name = 'KafkaProduceError';
 
   constructor(
@@ -8,10 +13,9 @@ export class KafkaProduceError extends Error {
     cause: unknown,
   ) {
     super(
+      KafkaErrorCodes.PRODUCE_FAILED,
       `could not produce to Kafka topic "${topic}": ${cause instanceof Error ? cause.message : String(cause)}`,
-      {
-        cause,
-      },
+      { cause },
     );
   }
 }

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { ConsumerSession } from './ConsumerSession.js';
 import { createKafkaClient } from './kafkaClient.js';
 import { KafkaConfig } from './KafkaConfig.js';
+import { KafkaError, KafkaErrorCodes } from './errors.js';
 import { KafkaProducer } from './KafkaProducer.js';
 import { KafkaTransport } from './KafkaTransport.js';
 import { checkTopics, resolveGroupId } from './preflight.js';
@@ -131,7 +132,11 @@ function parseRoutes(pairs: readonly string[]): Record<string, string> {
   const routes: Record<string, string> = {};
   for (const pair of pairs) {
     const equals = pair.lastIndexOf('=');
-    if (equals <= 0) throw new Error(`kafka.topicRoutes: "${pair}" is not media/type=topic`);
+    if (equals <= 0)
+      throw new KafkaError(
+        KafkaErrorCodes.TOPIC_ROUTE_INVALID,
+        `kafka.topicRoutes entry "${pair}" is not media/type=topic: write it as e.g. "application/vnd.order+json=orders"`,
+      );
     routes[pair.slice(0, equals).trim()] = pair.slice(equals + 1).trim();
   }
   return routes;

@@ -6,14 +6,22 @@ import { KafkaError, KafkaErrorCodes } from './errors.js';
 // built daemon failed to load; vitest's transform hid it).
 const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
-/** The group id, defaulted and checked against the `service.group` convention. */
+/**
+ * The group id, defaulted to `<daemon name>.consumer` and checked against the `service.group`
+ * convention (`kafka.groupNamePattern`); a failure names the key, the value and the fix.
+ */
 export function resolveGroupId(groupId: string, pattern: string, daemonName: string): string {
   const resolved = groupId === '' ? `${daemonName}.consumer` : groupId;
-  if (!new RegExp(pattern).test(resolved))
-    throw new Error(
-      `kafka group id "${resolved}" does not follow the naming convention /${pattern}/ (service.group); set kafka.groupId (--group-id)`,
-    );
-  return resolved;
+  if (new RegExp(pattern).test(resolved)) return resolved;
+  const what =
+    groupId === ''
+      ? `the default kafka group id "${resolved}" (from the daemon name; kafka.groupId is empty)`
+      : `kafka.groupId "${resolved}"`;
+  throw new KafkaError(
+    KafkaErrorCodes.GROUP_ID_INVALID,
+    `${what} does not follow the group naming convention /${pattern}/ (kafka.groupNamePattern): ` +
+      `set kafka.groupId (--group-id) to "<service>.<group>" in lower case, e.g. "orders.consumer"`,
+  );
 }
 
 /**
@@ -97,15 +105,30 @@ export async function checkTopics(
   brokers = '<broker:9092>',
 ): Promise<TopicLimits> {
   const { topics, deadLetterTopicFor } = names;
-  if (topics.length === 0) throw new Error('no kafka topic to consume: set kafka.topics (--topic)');
+  if (topics.length === 0)
+    throw new KafkaError(KafkaErrorCodes.NO_TOPICS, 'no kafka topic to consume: set kafka.topics (--topic)');
   checkTopicNames(names);
   const admin = kafka.admin();
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new KafkaError(
+      KafkaErrorCodes.BROKERS_UNREACHABLE,
+      `could not connect to the kafka brokers (kafka.brokers, first ${brokers}): ` +
+        `${error instanceof Error ? error.message : String(error)}; check kafka.brokers, the network ` +
+        'and the TLS/SASL settings (kafka.ssl, kafka.saslMechanism)',
+      { cause: error },
+    );
+  }
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length > 0)
-      throw new Error(`kafka topic ${missing.map((topic) => `"${topic}"`).join(', ')} does not exist`);
+      throw new KafkaError(
+        KafkaErrorCodes.TOPIC_NOT_FOUND,
+        `kafka topic ${missing.map((topic) => quote(topic)).join(', ')} does not exist on ${brokers}: ` +
+          'create it, or fix kafka.topics (--topic)',
+      );
     const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
     const deadLetterTopics = new Map<string, { partitions: number; sources: string[] }>();
     for (const { name, partitions } of metadata.topics) {

@@ -1,7 +1,9 @@
 import { SwitchyardError } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { KafkaErrorCodes } from '../src/errors.js';
-import { checkTopicNames, topicNameProblem } from '../src/preflight.js';
+import type { Kafka } from 'kafkajs';
+import { KafkaProduceError } from '../src/KafkaProduceError.js';
+import { checkTopicNames, checkTopics, resolveGroupId, topicNameProblem } from '../src/preflight.js';
 
 const dlt = (topic: string): string => `${topic}.dlt`;
 
@@ -70,5 +72,59 @@ describe('topic names', () => {
     expect(() =>
       checkTopicNames({ topics: ['orders', 'orders.dlt'], deadLetterTopic: '', deadLetterTopicFor: dlt }),
     ).not.toThrow();
+  });
+});
+
+describe('group id', () => {
+  const pattern = '^[a-z0-9][a-z0-9_-]*\\.[a-z0-9][a-z0-9_.-]*$';
+
+  it('a configured one that breaks the pattern names kafka.groupId, the pattern and the fix', () => {
+    const error = thrown(() => resolveGroupId('NoDotHere', pattern, 'orders'));
+    expect(SwitchyardError.isCode(error, KafkaErrorCodes.GROUP_ID_INVALID)).toBe(true);
+    expect((error as Error).message).toBe(
+      `kafka.groupId "NoDotHere" does not follow the group naming convention /${pattern}/ (kafka.groupNamePattern): ` +
+        'set kafka.groupId (--group-id) to "<service>.<group>" in lower case, e.g. "orders.consumer"',
+    );
+  });
+
+  it('the default from a daemon name that breaks it says where it came from', () => {
+    const error = thrown(() => resolveGroupId('', pattern, 'Orders'));
+    expect((error as Error).message).toMatch(
+      /^the default kafka group id "Orders\.consumer" \(from the daemon name; kafka\.groupId is empty\)/,
+    );
+    expect(resolveGroupId('', pattern, 'orders')).toBe('orders.consumer');
+  });
+});
+
+describe('start-up failures carry codes', () => {
+  it('no topics, and brokers that do not answer', async () => {
+    const names = { deadLetterTopic: '', deadLetterTopicFor: dlt };
+    const unreachable = {
+      admin: () => ({
+        connect: async () => {
+          throw new Error('Connection error: connect ECONNREFUSED 127.0.0.1:1');
+        },
+        disconnect: async () => undefined,
+      }),
+    } as unknown as Kafka;
+    const none = await checkTopics(unreachable, { topics: [], ...names }).catch((error: unknown) => error);
+    expect(SwitchyardError.isCode(none, KafkaErrorCodes.NO_TOPICS)).toBe(true);
+    const down = await checkTopics(
+      unreachable,
+      { topics: ['orders'], ...names },
+      undefined,
+      '127.0.0.1:1',
+    ).catch((error: unknown) => error);
+    expect(SwitchyardError.isCode(down, KafkaErrorCodes.BROKERS_UNREACHABLE)).toBe(true);
+    expect((down as Error).message).toMatch(
+      /^could not connect to the kafka brokers \(kafka\.brokers, first 127\.0\.0\.1:1\): .*ECONNREFUSED.*; check kafka\.brokers/,
+    );
+  });
+
+  it('a failed produce is a KafkaError with its code', () => {
+    const error = new KafkaProduceError('orders', false, new Error('too large'));
+    expect(SwitchyardError.isCode(error, KafkaErrorCodes.PRODUCE_FAILED)).toBe(true);
+    expect(error.name).toBe('KafkaProduceError');
+    expect(error.message).toBe('could not produce to Kafka topic "orders": too large');
   });
 });
