@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseCli } from '../src/daemon/cli.js';
+import { buildProgram, parseCli } from '../src/daemon/cli.js';
 import type { CliFlag } from '../src/plugins/DaemonPlugin.js';
 
 const sqsFlags: CliFlag[] = [
@@ -34,7 +34,7 @@ describe('parseCli defaults', () => {
       count: undefined,
       replay: undefined,
       stdin: false,
-      envFile: '.env',
+      envFile: undefined,
       config: new Map(),
     });
   });
@@ -152,12 +152,27 @@ describe('parseCli --count', () => {
 });
 
 describe('parseCli other options', () => {
-  it('reads --replay, --stdin and --env-file', () => {
-    expect(parse('--replay', 'messages.jsonl', '--stdin', '--env-file', 'prod.env')).toMatchObject({
+  it('reads --replay, --stdin and --dotenv', () => {
+    expect(parse('--replay', 'messages.jsonl', '--stdin', '--dotenv', 'prod.env')).toMatchObject({
       replay: 'messages.jsonl',
       stdin: true,
-      envFile: 'prod.env',
+      envFile: { path: 'prod.env', flag: '--dotenv' },
     });
+  });
+
+  it('reads --env-file as --dotenv, naming the flag given', () => {
+    expect(parse('--env-file', 'prod.env').envFile).toEqual({ path: 'prod.env', flag: '--env-file' });
+  });
+
+  it('--help says what a missing --dotenv does, and that Node itself checks --env-file', () => {
+    const help = buildProgram('order-daemon', []).helpInformation().replace(/\s+/g, ' ');
+    expect(help).toContain(
+      '--dotenv <path> read config from this .env file; it must exist: a missing one stops the start (exit 1) naming it. Without --dotenv, ./.env is read if it exists',
+    );
+    expect(help).toContain(
+      'a missing file makes `node` print "node: <path>: not found" and exit 9 (use --dotenv)',
+    );
+    expect(help).not.toContain('read config from this .env file if it exists');
   });
 
   it('refuses an unknown flag', () => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,11 +45,28 @@ describe('--env-file', () => {
     );
   });
 
-  it('a file that does not exist stops the start with a config error naming it', async () => {
-    const error: unknown = await TestDaemon.start(new OrderDaemon(), {
-      argv: ['--env-file', '/no/such/daemon.env'],
-    }).catch((caught: unknown) => caught);
-    expect(SwitchyardError.isCode(error, ErrorCodes.CONFIG_INVALID)).toBe(true);
-    expect((error as Error).message).toBe('--env-file /no/such/daemon.env: no such file');
+  it.each(['--dotenv', '--env-file'])(
+    'a file that %s names and does not exist stops the start with a config error naming it',
+    async (flag) => {
+      const error: unknown = await TestDaemon.start(new OrderDaemon(), {
+        argv: [flag, '/no/such/daemon.env'],
+      }).catch((caught: unknown) => caught);
+      expect(SwitchyardError.isCode(error, ErrorCodes.CONFIG_INVALID)).toBe(true);
+      expect((error as Error).message).toBe(`${flag} /no/such/daemon.env: no such file`);
+    },
+  );
+
+  it('naming ./.env when it does not exist is refused too (only the unnamed default is optional)', async () => {
+    expect(existsSync('.env')).toBe(false); // the test's working directory has none
+    const error: unknown = await TestDaemon.start(new OrderDaemon(), { argv: ['--dotenv', '.env'] }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).message).toBe('--dotenv .env: no such file');
+  });
+
+  it('--dotenv reads the file like --env-file', async () => {
+    const file = envFile({ MAX_ATTEMPTS: '9' });
+    const { daemon } = await startOrderDaemon(() => undefined, ['--dotenv', file]);
+    expect(daemon.running.container.get(ConsumerConfig).maxAttempts).toBe(9);
   });
 });

@@ -90,7 +90,7 @@ describe('object graph', () => {
     }
     await expectStartToFail(
       [BillsOrders],
-      'cannot build BillsOrders for the daemon (handlers): PaymentGateway needs Symbol(PaymentClient), which nothing binds',
+      "cannot build BillsOrders for the daemon (handlers): PaymentGateway needs Symbol(PaymentClient), which nothing binds — bind it in one of the daemon's modules (or mark the class @injectable())",
     );
   });
 
@@ -109,6 +109,57 @@ describe('object graph', () => {
     await expect(TestDaemon.start(new MeteredDaemon())).rejects.toThrow(
       'cannot build NeedsMetrics for the daemon (middleware): NeedsMetrics needs Symbol(MetricsClient), which nothing binds',
     );
+  });
+
+  it('a config check thrown while the graph is built keeps its own message, without the binding hint', async () => {
+    // As the Kafka transport's factory rejects a group id: the error names the key and the fix.
+    const problem = new SwitchyardError(
+      ErrorCodes.CONFIG_INVALID,
+      'group id "Bad Group" does not follow /^[a-z]+$/; set orders.groupId (--group-id)',
+    );
+    const GROUP = Symbol.for('test.GroupId');
+    @handles(Order)
+    @injectable()
+    class NeedsGroup {
+      constructor(@inject(GROUP) readonly group: string) {}
+      handle(): void {}
+    }
+    class GroupDaemon extends ConsumerDaemon {
+      readonly name = 'grouped';
+      override readonly handlers = [NeedsGroup];
+      override readonly modules = [
+        new ContainerModule(({ bind }) => {
+          bind(GROUP).toDynamicValue(() => {
+            throw problem;
+          });
+        }),
+      ];
+    }
+    const error: unknown = await TestDaemon.start(new GroupDaemon()).catch((caught: unknown) => caught);
+    expect(error).toBe(problem);
+    expect((error as Error).message).not.toContain('bind it');
+  });
+
+  it('gives the binding hint only for a missing binding, not for another inversify error', async () => {
+    class NotInjectable {
+      constructor(readonly needed: string) {}
+    }
+    @handles(Order)
+    @injectable()
+    class NeedsUndecorated {
+      constructor(readonly dependency: NotInjectable) {}
+      handle(): void {}
+    }
+    class UndecoratedDaemon extends ConsumerDaemon {
+      readonly name = 'undecorated';
+      override readonly handlers = [NeedsUndecorated];
+    }
+    const failure: unknown = await TestDaemon.start(new UndecoratedDaemon()).catch(
+      (caught: unknown) => caught,
+    );
+    expect((failure as Error).message).toContain('cannot build NeedsUndecorated for the daemon (handlers)');
+    expect(SwitchyardError.isCode(failure, ErrorCodes.GRAPH_RESOLUTION)).toBe(true);
+    expect((failure as Error).message).not.toContain('bind it in one of');
   });
 
   it('refuses two handlers for one media type at start, naming both', async () => {

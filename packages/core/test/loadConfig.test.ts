@@ -281,3 +281,62 @@ describe('configSection', () => {
     expect(error.message).toContain('Undecorated');
   });
 });
+
+describe('unknown keys: the nearest key, or the section the daemon forgot to list', () => {
+  // Declared (imported) but not loaded by the daemon in these tests.
+  @configSection('payments')
+  class PaymentsSection {
+    @IsString() apiUrl = 'https://pay.example.com';
+  }
+  const sections = [DaemonConfig, ConsumerConfig, GreeterSection];
+  const greeter = { SIMPLE_CONSUMER__GREETER__GREETING: 'hello' };
+  const problem = (sources: Partial<ConfigSources>): string =>
+    thrownBy(() => load({ ...sources, env: { ...greeter, ...sources.env } }, sections)).message;
+
+  it('--set with a typo says "did you mean" the nearest key, and does not list every key', () => {
+    const message = problem({ cli: fromCli({ 'consumer.concurency': '4' }) });
+    expect(message).toBe(
+      'invalid config: --set consumer.concurency: "consumer.concurency" is not a config key; did you mean consumer.concurrency?',
+    );
+  });
+
+  it('an environment variable with a typo names the nearest variable and its key', () => {
+    const message = problem({ env: { SIMPLE_CONSUMER__CONSUMER__MAX_ATEMPTS: '3' } });
+    expect(message).toBe(
+      'invalid config: environment SIMPLE_CONSUMER__CONSUMER__MAX_ATEMPTS is not a config key of this daemon; ' +
+        'did you mean SIMPLE_CONSUMER__CONSUMER__MAX_ATTEMPTS (consumer.maxAttempts)?',
+    );
+  });
+
+  it('a .env key with a typo says "did you mean" too', () => {
+    expect(problem({ dotenv: { SIMPLE_CONSUMER__DAEMON__LOG_LEVLE: 'debug' } })).toContain(
+      '.env SIMPLE_CONSUMER__DAEMON__LOG_LEVLE is not a config key of this daemon; did you mean SIMPLE_CONSUMER__DAEMON__LOG_LEVEL (daemon.logLevel)?',
+    );
+  });
+
+  it('a key far from every key lists the keys of its section only', () => {
+    const message = problem({ cli: fromCli({ 'greeter.somethingElse': 'x' }) });
+    expect(message).toBe(
+      'invalid config: --set greeter.somethingElse: "greeter.somethingElse" is not a config key; the greeter section\'s keys are greeting',
+    );
+  });
+
+  it('a key of a section the daemon does not list in configSections says so, and the fix', () => {
+    const fix =
+      'the section "payments" exists (PaymentsSection) but the daemon does not list it in configSections; ' +
+      "add PaymentsSection to the daemon's configSections (or list the transport or plugin that brings it)";
+    expect(PaymentsSection.name).toBe('PaymentsSection');
+    expect(problem({ cli: fromCli({ 'payments.apiUrl': 'https://x' }) })).toBe(
+      `invalid config: --set payments.apiUrl: "payments.apiUrl" is not a config key of this daemon: ${fix}`,
+    );
+    expect(problem({ env: { SIMPLE_CONSUMER__PAYMENTS__API_URL: 'https://x' } })).toBe(
+      `invalid config: environment SIMPLE_CONSUMER__PAYMENTS__API_URL is not a config key of this daemon: ${fix}`,
+    );
+  });
+
+  it('a section nobody declares lists the sections the daemon has', () => {
+    expect(problem({ cli: fromCli({ 'nosuchthing.key': '1' }) })).toBe(
+      'invalid config: --set nosuchthing.key: "nosuchthing.key" is not a config key; the daemon\'s sections are daemon, consumer, greeter',
+    );
+  });
+});

@@ -7,6 +7,7 @@ import {
   type TransportMessage,
 } from '@switchyard/core';
 import type { Logger } from 'pino';
+import { checkClientSetup } from './clientPreflight.js';
 import { DeadLetterSender } from './DeadLetterSender.js';
 import { SqsErrorCodes } from './errors.js';
 import { readDeadLetterQueue, readQueueInfo, type QueueInfo } from './queueInfo.js';
@@ -74,10 +75,12 @@ export class SqsTransport implements Transport {
   }
 
   /**
-   * Start-up check: the queue and its dead-letter destinations exist, and its settings are read; a
-   * missing queue, dead-letter queue or redrive target stops the start.
+   * Start-up check: the client can work at all (endpoint, region, credentials: `checkClientSetup`),
+   * the queue and its dead-letter destinations exist, and its settings are read; a missing queue,
+   * dead-letter queue or redrive target stops the start.
    */
   async start(): Promise<void> {
+    await checkClientSetup(this.client, this.config.queueUrl);
     try {
       await this.#start();
     } catch (error) {

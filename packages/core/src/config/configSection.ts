@@ -18,7 +18,25 @@ export function configSection(name: string): ClassDecorator {
   if (!/^[a-z][a-zA-Z0-9]*$/.test(name)) {
     throw new SwitchyardError(ErrorCodes.DECORATOR_MISUSE, `@configSection("${name}"): use a camelCase name`);
   }
-  return (target) => Reflect.defineMetadata(SECTION_KEY, name, target);
+  return (target) => {
+    Reflect.defineMetadata(SECTION_KEY, name, target);
+    const named = declaredSections.get(name) ?? [];
+    declaredSections.set(name, [...named, target as unknown as ConfigClass]);
+  };
+}
+
+// Every section class declared in this process, by name: a key of a section the daemon forgot to
+// list in `configSections` is then reported as that, not as a typo.
+const declaredSections = new Map<string, ConfigClass[]>();
+
+/** The section classes declared (imported) so far with this name; empty if none. */
+export function sectionsNamed(name: string): readonly ConfigClass[] {
+  return declaredSections.get(name) ?? [];
+}
+
+/** The names of every section class declared (imported) so far. */
+export function declaredSectionNames(): Iterable<string> {
+  return declaredSections.keys();
 }
 
 /** Marks a config key whose value must never be logged (DSNs, passwords, tokens). */

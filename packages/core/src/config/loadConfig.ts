@@ -2,8 +2,9 @@ import { getMetadataStorage, validateSync } from 'class-validator';
 import { ErrorCodes } from '../errors/codes.js';
 import { SwitchyardError } from '../errors/SwitchyardError.js';
 import { coerce, describeType } from './coerce.js';
-import { envPrefix, envVarName } from './configKeys.js';
+import { envVarName } from './configKeys.js';
 import { sectionName, secretKeys, type ConfigClass } from './configSection.js';
+import { unknownKeys } from './unknownKeys.js';
 
 export interface ConfigSources {
   daemonName: string;
@@ -112,32 +113,4 @@ function findValue(
   const fromDotenv = sources.dotenv[envName];
   if (fromDotenv !== undefined) return { text: fromDotenv, origin: `.env ${envName}` };
   return undefined;
-}
-
-/** A misspelt key must fail loudly rather than leave its default silently in force. */
-function unknownKeys(sources: ConfigSources, known: Set<string>): string[] {
-  const knownEnv = new Map<string, string>();
-  for (const dotted of known) {
-    const [section = '', key = ''] = dotted.split('.');
-    knownEnv.set(envVarName(sources.daemonName, section, key), dotted);
-  }
-  const prefix = envPrefix(sources.daemonName);
-  const problems: string[] = [];
-  for (const [origin, names] of [
-    ['environment', Object.keys(sources.env)],
-    ['.env', Object.keys(sources.dotenv)],
-  ] as const) {
-    for (const name of names) {
-      if (name.startsWith(prefix) && !knownEnv.has(name)) {
-        problems.push(
-          `${origin} ${name} is not a config key of this daemon (known: ${[...known].join(', ')})`,
-        );
-      }
-    }
-  }
-  for (const [dotted, { flag }] of sources.cli) {
-    if (!known.has(dotted))
-      problems.push(`${flag}: "${dotted}" is not a config key (known: ${[...known].join(', ')})`);
-  }
-  return problems;
 }

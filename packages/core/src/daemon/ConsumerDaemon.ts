@@ -171,7 +171,7 @@ export abstract class ConsumerDaemon {
     clearInterval(progress);
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
-    process.stdout.write(`${this.name} summary: ${running.counter.summaryLine()}\n`);
+    await running.writeSummary();
     if (running.failure !== undefined) process.stderr.write(`${this.name}: fatal: ${running.failure}\n`);
     process.exitCode = running.failure === undefined ? 0 : 1;
     // Everything is drained, acked and closed by now; a client library's stray socket or timer must
@@ -194,9 +194,13 @@ export abstract class ConsumerDaemon {
       ...extensions.flatMap((extension) => extension.configSections),
     ];
     // The default .env is optional; a file the user named is not, or a typo would pass unnoticed.
-    if (cli.envFile !== '.env' && !existsSync(cli.envFile))
-      throw new SwitchyardError(ErrorCodes.CONFIG_INVALID, `--env-file ${cli.envFile}: no such file`);
-    const dotenv = existsSync(cli.envFile) ? parseDotenv(readFileSync(cli.envFile)) : {};
+    if (cli.envFile !== undefined && !existsSync(cli.envFile.path))
+      throw new SwitchyardError(
+        ErrorCodes.CONFIG_INVALID,
+        `${cli.envFile.flag} ${cli.envFile.path}: no such file`,
+      );
+    const path = cli.envFile?.path ?? '.env';
+    const dotenv = existsSync(path) ? parseDotenv(readFileSync(path)) : {};
     return loadConfig(sections, { daemonName: this.name, env, dotenv, cli: cli.config });
   }
 

@@ -61,7 +61,7 @@ export class ConsumerRunner {
 
   start(): void {
     this.#loop ??= this.#poll.run(this.#pollAbort.signal, (batch) => {
-      this.counter.countReceived(batch.length);
+      this.counter.countReceived(batch);
       for (const message of batch) this.#submit(message);
     });
   }

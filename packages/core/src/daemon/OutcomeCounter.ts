@@ -25,11 +25,14 @@ export class OutcomeCounter {
   readonly #listeners = new Set<(recorded: RecordedOutcome) => void>();
   readonly #batchListeners = new Set<(size: number) => void>();
   #received = 0;
+  #redeliveries = 0;
   readonly #startedAt = performance.now();
 
-  countReceived(count: number): void {
-    this.#received += count;
-    for (const listener of this.#batchListeners) listener(count);
+  /** A received batch; messages on their second or later attempt are counted as redeliveries too. */
+  countReceived(batch: readonly { readonly attempt: number }[]): void {
+    this.#received += batch.length;
+    for (const message of batch) if (message.attempt > 1) this.#redeliveries += 1;
+    for (const listener of this.#batchListeners) listener(batch.length);
   }
 
   /** Calls `listener` with the size of each received batch; returns the unsubscribe function. */
@@ -54,8 +57,14 @@ export class OutcomeCounter {
     return this.#counts.get(kind) ?? 0;
   }
 
+  /** Deliveries received, redeliveries included: a message tried three times counts three times. */
   get received(): number {
     return this.#received;
+  }
+
+  /** Deliveries received on a second or later attempt (retries, leases that ran out, released messages). */
+  get redeliveries(): number {
+    return this.#redeliveries;
   }
 
   get finished(): number {
@@ -64,16 +73,22 @@ export class OutcomeCounter {
     return total;
   }
 
-  snapshot(): Record<OutcomeKind | 'received', number> {
-    return { received: this.#received, ...(Object.fromEntries(this.#counts) as Record<OutcomeKind, number>) };
+  snapshot(): Record<OutcomeKind | 'received' | 'redeliveries', number> {
+    return {
+      received: this.#received,
+      redeliveries: this.#redeliveries,
+      ...(Object.fromEntries(this.#counts) as Record<OutcomeKind, number>),
+    };
   }
 
-  /** `received=… succeeded=… … dead-lettered=… in 1.2s (830 msgs/s)` */
+  /**
+   * `received=1020 (redeliveries=40) succeeded=… … dead-lettered=… in 1.2s (830 msgs/s)`: received
+   * counts deliveries, so a message tried twice is in it twice; the rate counts final outcomes.
+   */
   summaryLine(): string {
     const seconds = (performance.now() - this.#startedAt) / 1000;
-    const counts = Object.entries(this.snapshot())
-      .map(([kind, count]) => `${kind}=${count}`)
-      .join(' ');
-    return `${counts} in ${seconds.toFixed(2)}s (${Math.round(this.finished / Math.max(seconds, 0.001))} msgs/s)`;
+    const outcomes = [...this.#counts].map(([kind, count]) => `${kind}=${count}`).join(' ');
+    const rate = Math.round(this.finished / Math.max(seconds, 0.001));
+    return `received=${this.#received} (redeliveries=${this.#redeliveries}) ${outcomes} in ${seconds.toFixed(2)}s (${rate} msgs/s)`;
   }
 }

@@ -97,6 +97,16 @@ export class RunningDaemon {
     }
   }
 
+  /**
+   * Writes `<name> summary: received=… (redeliveries=…) succeeded=… …` once every log line before
+   * it is out: pino writes standard output asynchronously, so a line written at once would overtake
+   * the "draining" line logged before it.
+   */
+  async writeSummary(write: (text: string) => void = (text) => process.stdout.write(text)): Promise<void> {
+    await flushed(this.logger);
+    write(`${this.name} summary: ${this.counter.summaryLine()}\n`);
+  }
+
   /** Resolves once `count` messages have reached a final outcome. */
   finished(count: number): Promise<void> {
     return new Promise((resolve) => {
@@ -108,4 +118,18 @@ export class RunningDaemon {
       });
     });
   }
+}
+
+// A destination that cannot flush (a closed pipe) must not hold the summary back for ever.
+const FLUSH_WAIT_MS = 1000;
+
+function flushed(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, FLUSH_WAIT_MS);
+    timer.unref();
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -18,13 +18,20 @@ export interface CliOptions {
   count?: number;
   replay?: string;
   stdin: boolean;
-  envFile: string;
+  /**
+   * The .env file named by `--dotenv` (or `--env-file`), which must exist, and the flag that named
+   * it; undefined: `./.env` is read if it exists.
+   */
+  envFile?: { readonly path: string; readonly flag: string };
   /** `section.key` → value and the flag that set it. */
   config: Map<string, { value: string; flag: string }>;
 }
 
-/** Parses the command line with commander; `--help` prints every flag, transport flags included. */
-export function parseCli(daemonName: string, argv: readonly string[], flags: readonly CliFlag[]): CliOptions {
+/**
+ * The daemon's commander program: every flag `--help` prints, transport and plugin flags included
+ * (the CLI reference, docs/reference/cli.md, is generated from it).
+ */
+export function buildProgram(daemonName: string, flags: readonly CliFlag[]): Command {
   const program = new Command(daemonName)
     .description(`${daemonName}: a switchyard consumer daemon`)
     .exitOverride()
@@ -37,7 +44,16 @@ export function parseCli(daemonName: string, argv: readonly string[], flags: rea
     )
     .option('--replay <file>', 'consume recorded messages from a file (one JSON message per line), then exit')
     .option('--stdin', 'consume messages from standard input (one JSON message per line), then exit', false)
-    .option('--env-file <path>', 'read config from this .env file if it exists', '.env')
+    .option(
+      '--dotenv <path>',
+      'read config from this .env file; it must exist: a missing one stops the start (exit 1) naming it. ' +
+        'Without --dotenv, ./.env is read if it exists',
+    )
+    .option(
+      '--env-file <path>',
+      'as --dotenv, but Node checks this flag itself before the daemon runs: a missing file makes ' +
+        '`node` print "node: <path>: not found" and exit 9 (use --dotenv)',
+    )
     .option('--set <section.key=value>', 'set any config key (repeatable)', collect, [] as string[]);
   for (const flag of [...CORE_FLAGS, ...flags]) {
     // Aliases are hidden as options of their own (one line per key), but named in the help text.
@@ -48,6 +64,12 @@ export function parseCli(daemonName: string, argv: readonly string[], flags: rea
     for (const alias of flag.aliases ?? [])
       program.addOption(new Option(alias, `alias of ${flag.flags}`).hideHelp());
   }
+  return program;
+}
+
+/** Parses the command line with commander; `--help` prints every flag, transport flags included. */
+export function parseCli(daemonName: string, argv: readonly string[], flags: readonly CliFlag[]): CliOptions {
+  const program = buildProgram(daemonName, flags);
   program.parse(argv, { from: 'user' });
   const parsed = program.opts<Record<string, unknown>>();
   const config = new Map<string, { value: string; flag: string }>();
@@ -76,9 +98,15 @@ export function parseCli(daemonName: string, argv: readonly string[], flags: rea
     count: parsed.count as number | undefined,
     replay: parsed.replay as string | undefined,
     stdin: parsed.stdin === true,
-    envFile: parsed.envFile as string,
+    envFile: envFileOf(parsed),
     config,
   };
+}
+
+function envFileOf(parsed: Record<string, unknown>): CliOptions['envFile'] {
+  if (typeof parsed.dotenv === 'string') return { path: parsed.dotenv, flag: '--dotenv' };
+  if (typeof parsed.envFile === 'string') return { path: parsed.envFile, flag: '--env-file' };
+  return undefined;
 }
 
 /** `--queue-url <url>` → `queueUrl`, as commander names it. */
