@@ -12,6 +12,8 @@ export function bodyText(message: TransportMessage): string {
 const POLL_MS = 20;
 /** A receive asks for at most this many messages (SQS gives 10 a call). */
 const RECEIVE_MAX = 10;
+/** Pause before a receive that threw is tried again. */
+const RECEIVE_RETRY_MS = 200;
 
 /**
  * One test's queue and the transports it opened: opens and starts them, receives with bounded
@@ -20,6 +22,8 @@ const RECEIVE_MAX = 10;
 export class ConformanceRun {
   readonly #open = new Set<Transport>();
   readonly #tag = randomUUID().slice(0, 8);
+  /** The last receive that threw: retried as the daemon does, named when a wait times out. */
+  #receiveFailure: unknown;
 
   constructor(
     readonly queue: ConformanceQueue,
@@ -78,9 +82,9 @@ export class ConformanceRun {
       while (!done(received)) {
         if (stop.signal.aborted)
           throw new Error(
-            `timed out after ${timeoutMs} ms waiting until ${what}; received: ${describe(received)}`,
+            `timed out after ${timeoutMs} ms waiting until ${what}; received: ${describe(received)}${this.#lastFailure()}`,
           );
-        for (const message of await transport.receive(RECEIVE_MAX, stop.signal)) {
+        for (const message of await this.#receive(transport, stop.signal)) {
           received.push(message);
           await onReceived(message);
         }
@@ -116,11 +120,31 @@ export class ConformanceRun {
     const window = new AbortController();
     const timer = setTimeout(() => window.abort(), windowMs);
     try {
-      while (!window.signal.aborted) received.push(...(await transport.receive(RECEIVE_MAX, window.signal)));
+      while (!window.signal.aborted) received.push(...(await this.#receive(transport, window.signal)));
       return received;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * One receive. One that throws (a consumer restarting, a server not ready) is retried after a
+   * pause, as the daemon's poll loop does; the error is kept for the timeout's message.
+   */
+  async #receive(transport: Transport, signal: AbortSignal): Promise<TransportMessage[]> {
+    try {
+      return await transport.receive(RECEIVE_MAX, signal);
+    } catch (error) {
+      this.#receiveFailure = error;
+      await new Promise((resolve) => setTimeout(resolve, RECEIVE_RETRY_MS));
+      return [];
+    }
+  }
+
+  #lastFailure(): string {
+    const failure = this.#receiveFailure;
+    if (failure === undefined) return '';
+    return `; the last failed receive: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}`;
   }
 
   /** Polls `remaining()` until it is `expected`; fails naming the last count. */

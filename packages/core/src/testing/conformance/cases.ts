@@ -225,12 +225,14 @@ export const closeWhileReceiving: ConformanceCase = async (run, subject, expect)
   const transport = await run.open();
   const stop = new AbortController();
   const waiting = transport.receive(10, stop.signal);
-  // Arrives while the receive waits or while it closes: either way it must not be lost.
-  await run.publish([{ body }]);
+  // Not a timing check: lets the receive reach its wait (an SQS long poll reach the server).
+  await new Promise((resolve) => setTimeout(resolve, 250));
   // As the daemon stops: the receive's signal aborts, then the transport closes.
   stop.abort();
   const closing = run.close(transport);
   const returned = await run.within(waiting, 'the waiting receive resolving after abort and close', promptMs);
+  // Published while the transport may still be closing (a long poll may still take it): not to be lost.
+  await run.publish([{ body }]);
   await run.within(closing, 'close resolving while a receive waited', promptMs);
   // Whatever that receive returned was never acked: it must come back to the next consumer too.
   await aNewConsumerGetsIt(run, body, transport.leaseSeconds, expect);
