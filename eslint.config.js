@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'packages/*/console/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -37,6 +37,13 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+  },
+  {
+    // Scripts served to a browser as they are (the console page): browser globals, no build step.
+    files: ['packages/*/console/*.js'],
+    languageOptions: {
+      globals: { document: 'readonly', fetch: 'readonly', FormData: 'readonly', setTimeout: 'readonly' },
+    },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],

@@ -20,6 +20,13 @@ const DOCS = [
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
 ];
+/** The guides and every package's README: their links and what they name must hold too. */
+const ALL_DOCS = [
+  ...DOCS,
+  ...readdirSync(new URL('packages/', root))
+    .filter((name) => existsSync(new URL(`packages/${name}/README.md`, root)))
+    .map((name) => `packages/${name}/README.md`),
+];
 
 interface Block {
   readonly doc: string;
@@ -120,11 +127,11 @@ describe('code blocks in the README and the guides', () => {
 });
 
 describe('the docs stand on their own', () => {
-  it.each(DOCS)('%s names no file outside the repository', (doc) => {
+  it.each(ALL_DOCS)('%s names no file outside the repository', (doc) => {
     expect(read(doc)).not.toMatch(/\.\.\/(shared|\.library)\b/);
   });
 
-  it.each(DOCS)('%s links only to files that exist', (doc) => {
+  it.each(ALL_DOCS)('%s links only to files that exist', (doc) => {
     const base = new URL(doc, root);
     for (const [, target] of read(doc).matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
       if (/^[a-z]+:/.test(target!)) continue; // http(s), mailto

@@ -2,29 +2,18 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../servers/freePort.js';
-import { requireTool } from '../servers/requireTool.js';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = requireTool(CHROMIUM, ['--version'], 'demo status page');
+const chromiumHere = hasChromium('demo status page');
 const MAIN = fileURLToPath(new URL('../../apps/demo/dist/main.js', import.meta.url));
-// Flags for a closed network: no background requests that would be refused.
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let browser: Browser | undefined;
 afterAll(() => browser?.close());
 
-describe.skipIf(!hasChromium)('the demo status page (headless Chromium)', () => {
+describe.skipIf(!chromiumHere)('the demo status page (headless Chromium)', () => {
   it('shows live per-stop counts that match the printed summary', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [MAIN, '--count', '3000', '--status-port', String(port)], {
@@ -34,7 +23,7 @@ describe.skipIf(!hasChromium)('the demo status page (headless Chromium)', () => 
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     const page = await browser.newPage();
     for (let tries = 0; ; tries += 1) {
       try {

@@ -20,6 +20,8 @@ export { handles, handlesMetadata, type HandledType } from './handlers/handles.j
 export { HandlerRegistry, type BoundHandler } from './handlers/HandlerRegistry.js';
 export type { HandlerContext, HandlerFunction, MessageHandler } from './handlers/HandlerContext.js';
 export type { HandlerTarget } from './handlers/bindHandlers.js';
+export type { RawHandlerFunction, RawMessage } from './handlers/RawMessage.js';
+export { rawHandlerModule } from './handlers/rawHandlerModule.js';
 
 export {
   OUTCOME_KINDS,
@@ -46,6 +48,14 @@ export type {
   TransportProducer,
 } from './transport/Transport.js';
 export { transportProducerToken, type TransportFactory } from './transport/TransportFactory.js';
+export {
+  DEAD_LETTER_STORE,
+  REPLAY_ATTRIBUTES,
+  type DeadLetterRecord,
+  type DeadLetterStore,
+  type ReplayFilter,
+  type ReplayResult,
+} from './transport/DeadLetterStore.js';
 export type { CliFlag, DaemonPlugin } from './plugins/DaemonPlugin.js';
 export type { LifecycleHook } from './plugins/LifecycleHook.js';
 
@@ -56,6 +66,7 @@ export { MemoryBroker } from './memory/MemoryBroker.js';
 export { MemoryQueue, type MemoryQueueOptions, type MemoryDelivery } from './memory/MemoryQueue.js';
 export { MemoryTransport, DEAD_LETTER_ATTRIBUTES } from './memory/MemoryTransport.js';
 export { MemoryProducer } from './memory/MemoryProducer.js';
+export { MemoryDeadLetters } from './memory/MemoryDeadLetters.js';
 export { MemoryConfig } from './memory/MemoryConfig.js';
 export { memoryTransportFactory } from './memory/memoryTransportFactory.js';
 

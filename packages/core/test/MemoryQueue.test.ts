@@ -116,7 +116,7 @@ describe('MemoryQueue visibility timeout', () => {
     q.send('job');
     await poll(q);
     expect(q.size).toBe(1);
-    expect(q.peekAll()).toEqual([{ body: 'job', attributes: {} }]);
+    expect(q.peekAll()).toMatchObject([{ body: 'job', attributes: {} }]);
   });
 });
 

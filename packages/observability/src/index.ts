@@ -1,6 +1,9 @@
 export { healthPlugin } from './healthPlugin.js';
 export { HealthConfig } from './health/HealthConfig.js';
-export { HealthServer } from './health/HealthServer.js';
+export { HealthServer, HTTP_ROUTES } from './health/HealthServer.js';
+export { jsonReply, type HttpReply, type HttpRoute } from './health/HttpRoute.js';
+export { ConsoleConfig } from './console/ConsoleConfig.js';
+export { OutcomeHistory, type OutcomeSeries } from './console/OutcomeHistory.js';
 export { HEALTH_CHECK, type HealthCheck, type HealthCheckResult } from './health/HealthCheck.js';
 export { liveness, readiness, type ProbeResult } from './health/probes.js';
 export { DaemonMetrics } from './metrics/DaemonMetrics.js';

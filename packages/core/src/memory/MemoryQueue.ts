@@ -116,9 +116,14 @@ export class MemoryQueue {
     return this.#messages.size;
   }
 
-  /** A copy of every stored body and its attributes, for tests and the dead-letter report. */
-  peekAll(): Array<{ body: string | Uint8Array | null; attributes: Readonly<Record<string, string>> }> {
-    return [...this.#messages].map(({ body, attributes }) => ({ body, attributes }));
+  /** Every stored message in the order sent, without receiving it: for tests, reports and the console. */
+  peekAll(): Array<{
+    id: string;
+    body: string | Uint8Array | null;
+    attributes: Readonly<Record<string, string>>;
+    sentAt: number;
+  }> {
+    return [...this.#messages].map(({ id, body, attributes, sentAt }) => ({ id, body, attributes, sentAt }));
   }
 
   #byReceipt(receipt: string): StoredMessage | undefined {

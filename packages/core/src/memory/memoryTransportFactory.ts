@@ -2,7 +2,9 @@ import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import type { LoadedConfig } from '../config/loadConfig.js';
 import { TOKENS } from '../graph/tokens.js';
 import { transportProducerToken, type TransportFactory } from '../transport/TransportFactory.js';
+import { DEAD_LETTER_STORE } from '../transport/DeadLetterStore.js';
 import { MemoryBroker } from './MemoryBroker.js';
+import { MemoryDeadLetters } from './MemoryDeadLetters.js';
 import { MemoryConfig } from './MemoryConfig.js';
 import { MemoryProducer } from './MemoryProducer.js';
 import { MemoryTransport } from './MemoryTransport.js';
@@ -24,6 +26,15 @@ export const memoryTransportFactory: TransportFactory = {
       const settings = config.get(MemoryConfig);
       bindProducer(options, settings);
       options.bind(TOKENS.TransportProducer).toService(MemoryProducer);
+      options
+        .bind(DEAD_LETTER_STORE)
+        .toDynamicValue(
+          (context) =>
+            new MemoryDeadLetters(
+              context.get(MemoryBroker),
+              queueName(settings, context.get<string>(TOKENS.DaemonName)),
+            ),
+        );
       options
         .bind(TOKENS.Transport)
         .toDynamicValue(
