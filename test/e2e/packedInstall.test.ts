@@ -1,17 +1,22 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countsOf, runCommand, type AppRun } from '../support/runBuiltApp.js';
+import {
+  npm,
+  ok,
+  outsideEnv as env,
+  packPackages,
+  repo,
+  type PackedPackage,
+} from '../support/packedPackages.js';
+import { countsOf, runCommand } from '../support/runBuiltApp.js';
 
-// Every @switchyard package from its packed tarball (`npm pack`, after `npm test`'s build) in a
-// project outside the repository, as a service would depend on them: real npm against the
-// registry, no workspace links. The project brings its own copies of the libraries whose
+// Every @switchyard package from its packed tarball in a project outside the repository, as a
+// service would depend on them (test/support/packedPackages.ts). The project brings its own copies of the libraries whose
 // metadata it shares with switchyard, at other versions than the workspace's, and still ends
 // up with one copy of each (they are peer dependencies).
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGES = ['core', 'kafka', 'sqs', 'observability', 'routing', 'sentry'] as const;
 const SHARED_METADATA = ['class-validator', 'class-transformer', 'reflect-metadata', 'inversify'] as const;
 
@@ -26,37 +31,6 @@ const PROJECT_VERSIONS: Record<(typeof SHARED_METADATA)[number], string> = {
   'reflect-metadata': '0.2.2',
   inversify: '8.1.3',
 };
-
-// The settings npm needs to reach the registry from here (a proxy, its CA), nothing else of ours.
-const NETWORK = [
-  'NODE_EXTRA_CA_CERTS',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'HTTPS_PROXY',
-  'HTTP_PROXY',
-  'NO_PROXY',
-  'https_proxy',
-  'http_proxy',
-  'no_proxy',
-  'npm_config_registry',
-  'npm_config_cafile',
-  'npm_config_proxy',
-  'npm_config_https_proxy',
-  'npm_config_strict_ssl',
-];
-// npm runs on the Node that runs this test (Node 24 from node_modules/.bin under `npm test`).
-const env: Record<string, string> = {
-  ...Object.fromEntries(NETWORK.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
-  HOME: process.env.HOME ?? '',
-  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-  npm_config_update_notifier: 'false',
-};
-const npm = (args: string[], cwd: string): Promise<AppRun> => runCommand('npm', args, { cwd, env });
-
-function ok(result: AppRun, what: string): AppRun {
-  expect(result.code, `${what}\n${result.stdout}\n${result.stderr}`).toBe(0);
-  return result;
-}
 
 /** A plain ESM daemon (decorators applied as functions), its schema with a nested `@Type`. */
 const DAEMON = `import 'reflect-metadata';
@@ -135,11 +109,6 @@ export const more: unknown[] = [healthPlugin, sentryPlugin, sqsTransportFactory,
 export type Handler = MessageHandler<object>;
 `;
 
-interface Packed {
-  name: string;
-  filename: string;
-}
-
 interface Manifest {
   name: string;
   version: string;
@@ -164,28 +133,16 @@ const PEERS: Record<(typeof PACKAGES)[number], readonly string[]> = {
 let work: string;
 let project: string;
 /** Per package: its tarball, the files it holds, and where it was unpacked. */
-const packed = new Map<string, { tarball: string; files: string[]; unpacked: string }>();
+let packed: Map<string, PackedPackage>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'switchyard-packed-'));
-  const packs = join(work, 'packs');
   project = join(work, 'project');
-  mkdirSync(packs);
   mkdirSync(project);
-  const workspaces = PACKAGES.flatMap((name) => ['-w', `@switchyard/${name}`]);
-  const pack = ok(
-    await npm(['pack', '--json', '--pack-destination', packs, ...workspaces], repo),
-    'npm pack',
+  packed = await packPackages(
+    PACKAGES.map((name) => `@switchyard/${name}`),
+    work,
   );
-  for (const { name, filename } of JSON.parse(pack.stdout) as Packed[]) {
-    const tarball = join(packs, filename);
-    const listing = ok(await runCommand('tar', ['-tzf', tarball]), `tar -tzf ${filename}`).stdout;
-    const unpacked = join(work, 'unpacked', name);
-    mkdirSync(unpacked, { recursive: true });
-    ok(await runCommand('tar', ['-xzf', tarball, '-C', unpacked]), `tar -xzf ${filename}`);
-    const files = listing.split('\n').filter((line) => line !== '' && !line.endsWith('/'));
-    packed.set(name, { tarball, files, unpacked: join(unpacked, 'package') });
-  }
 }, 60_000);
 
 afterAll(() => {
