@@ -1,4 +1,4 @@
-import type { StartOptions } from '@switchyard/core';
+import type { RunningDaemon, StartOptions } from '@switchyard/core';
 
 /** How a Lambda handler runs its daemon. */
 export interface LambdaHandlerOptions extends Pick<StartOptions, 'argv' | 'env' | 'modules' | 'logger'> {
@@ -23,6 +23,13 @@ export interface LambdaHandlerOptions extends Pick<StartOptions, 'argv' | 'env' 
    * Kafka (its partial response needs a provisioned-mode event source mapping). SNS always throws.
    */
   readonly partialBatchResponse?: boolean;
+  /**
+   * Awaited after each invocation's records have their outcomes, before the handler returns: Lambda
+   * freezes the container once it has, so whatever buffers must be sent now (e.g.
+   * `() => Sentry.flush(2000)`: the Sentry plugin flushes only when the daemon stops). A failure is
+   * logged; the records' outcomes stand.
+   */
+  readonly afterInvocation?: (daemon: RunningDaemon) => unknown;
 }
 
 export const DEFAULT_DEADLINE_MARGIN_MS = 1000;

@@ -64,6 +64,7 @@ export class LambdaRuntime {
         'records without an outcome at the Lambda deadline are reported as failed',
       );
     invocation.close('no outcome before the Lambda deadline');
+    await this.#afterInvocation(running);
     return invocation.failures;
   }
 
@@ -83,6 +84,14 @@ export class LambdaRuntime {
     if (started !== undefined) await (await started.catch(() => undefined))?.running.stop();
   }
 
+  async #afterInvocation(running: RunningDaemon): Promise<void> {
+    try {
+      await this.options.afterInvocation?.(running);
+    } catch (error) {
+      running.logger.warn({ err: error }, "afterInvocation failed; the records' outcomes stand");
+    }
+  }
+
   async #start(): Promise<Started> {
     const { deadLetterDestination } = this.options;
     const lambda = new ContainerModule(({ bind, rebind }) => {
@@ -92,12 +101,20 @@ export class LambdaRuntime {
       // Bound after every other module: the innermost middleware.
       bind(TOKENS.Middleware).toConstantValue(new InvocationMiddleware());
     });
-    const running = await new this.Daemon().start({
-      argv: this.options.argv ?? [],
-      env: this.options.env ?? process.env,
-      modules: [...(this.options.modules ?? []), lambda],
-      ...(this.options.logger === undefined ? {} : { logger: this.options.logger }),
-    });
+    const daemon = new this.Daemon();
+    let running: RunningDaemon;
+    try {
+      running = await daemon.start({
+        argv: this.options.argv ?? [],
+        env: this.options.env ?? process.env,
+        modules: [...(this.options.modules ?? []), lambda],
+        ...(this.options.logger === undefined ? {} : { logger: this.options.logger }),
+      });
+    } catch (error) {
+      // As `main()` words it; thrown, so Lambda retries the event and the next invocation the start.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`${daemon.name}: cannot start: ${reason}`, { cause: error });
+    }
     if (running.container.get(TOKENS.TransportProducer) instanceof MemoryProducer)
       running.logger.warn(
         'handlers publish to the embedded in-memory bus, which nothing consumes in Lambda: select the ' +

@@ -10,6 +10,7 @@ import type { RunningDaemon } from '@switchyard/core';
 import type { FailedRecord } from './Invocation.js';
 import type { LambdaHandlerOptions } from './LambdaHandlerOptions.js';
 import { LambdaRuntime, type DaemonClass } from './LambdaRuntime.js';
+import { requireKafkaEvent, requireSnsEvent, requireSqsEvent } from './eventShape.js';
 import { fromKafkaRecord } from './records/kafkaRecord.js';
 import { fromSnsRecord } from './records/snsRecord.js';
 import { fromSqsRecord } from './records/sqsRecord.js';
@@ -43,7 +44,8 @@ export function toLambdaHandler(
 ): LambdaHandler<SQSEvent, SQSBatchResponse> {
   const runtime = new LambdaRuntime(Daemon, options);
   const partial = options.partialBatchResponse ?? true;
-  return withRuntime(runtime, async (event: SQSEvent, context) => {
+  return withRuntime(runtime, async (input: SQSEvent, context) => {
+    const event = requireSqsEvent(input);
     const failures = await runtime.run(
       (invocation) => event.Records.map((record) => fromSqsRecord(record, invocation)),
       context,
@@ -67,7 +69,8 @@ export function toSnsHandler(
   options: LambdaHandlerOptions = {},
 ): LambdaHandler<SNSEvent, void> {
   const runtime = new LambdaRuntime(Daemon, options);
-  return withRuntime(runtime, async (event: SNSEvent, context) => {
+  return withRuntime(runtime, async (input: SNSEvent, context) => {
+    const event = requireSnsEvent(input);
     const failures = await runtime.run(
       (invocation) => event.Records.map((record) => fromSnsRecord(record, invocation)),
       context,
@@ -89,8 +92,8 @@ export function toKafkaHandler(
 ): LambdaHandler<MSKEvent | SelfManagedKafkaEvent, KafkaBatchResponse> {
   const runtime = new LambdaRuntime(Daemon, options);
   const partial = options.partialBatchResponse ?? false;
-  return withRuntime(runtime, async (event: MSKEvent | SelfManagedKafkaEvent, context) => {
-    const records = Object.values(event.records).flat();
+  return withRuntime(runtime, async (input: MSKEvent | SelfManagedKafkaEvent, context) => {
+    const records = Object.values(requireKafkaEvent(input).records).flat();
     const failures = await runtime.run(
       (invocation) => records.map((record) => fromKafkaRecord(record, invocation)),
       context,

@@ -7,6 +7,7 @@ import {
   type HandlerContext,
   type TransportProducer,
 } from '@switchyard/core';
+import type { SQSEvent } from 'aws-lambda';
 import { toLambdaHandler, type LambdaHandler, type LambdaHandlerOptions } from '../src/index.js';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/events.js';
 import {
@@ -115,6 +116,49 @@ describe('an SQS-triggered handler', () => {
     expect(OutcomeLog.constructed - before).toBe(1);
     const { behaviour } = await partsOf(handler);
     expect(behaviour.seen.map(({ order }) => order.id)).toEqual(['first', 'second']);
+  });
+
+  it('awaits afterInvocation once per invocation, with the daemon, before returning', async () => {
+    const flushed: string[] = [];
+    const handler = sqsHandler({ afterInvocation: (daemon) => flushed.push(daemon.name) });
+    await handler(sqsEvent(valid('m-1')), lambdaContext());
+    await handler(sqsEvent(valid('m-2')), lambdaContext());
+    expect(flushed).toEqual(['order-daemon', 'order-daemon']);
+  });
+
+  it('refuses an event of another source with one line naming the handler that fits', async () => {
+    const handler = sqsHandler();
+    await expect(
+      handler({ Records: [{ EventSource: 'aws:sns' }] } as unknown as SQSEvent, lambdaContext()),
+    ).rejects.toThrow(
+      'toLambdaHandler takes an SQS event, but record 0 has event source "aws:sns"; use toSnsHandler for it',
+    );
+    await expect(
+      handler({ eventSource: 'aws:kafka', records: {} } as unknown as SQSEvent, lambdaContext()),
+    ).rejects.toThrow(
+      'toLambdaHandler takes an SQS event, but the event has event source "aws:kafka"; use toKafkaHandler for it',
+    );
+  });
+
+  it('a daemon that cannot start fails the invocation with its reason, and the next one tries again', async () => {
+    let starts = 0;
+    class MisconfiguredDaemon extends LambdaOrderDaemon {
+      constructor() {
+        super();
+        starts += 1;
+      }
+    }
+    const handler = toLambdaHandler(MisconfiguredDaemon, {
+      env: {},
+      argv: ['--set', 'consumer.concurrency=0'],
+    });
+    handlers.push(handler);
+    const failure = handler(sqsEvent(valid('m-1')), lambdaContext());
+    await expect(failure).rejects.toThrow(
+      'order-daemon: cannot start: invalid config: consumer.concurrency = 0: concurrency must not be less than 1',
+    );
+    await expect(handler(sqsEvent(valid('m-1')), lambdaContext())).rejects.toThrow('consumer.concurrency');
+    expect(starts).toBe(2);
   });
 
   it('with partialBatchResponse false, throws naming the failed records so the whole batch returns', async () => {
