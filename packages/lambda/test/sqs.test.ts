@@ -8,7 +8,13 @@ import {
   type TransportProducer,
 } from '@switchyard/core';
 import type { SQSEvent } from 'aws-lambda';
-import { toLambdaHandler, type LambdaHandler, type LambdaHandlerOptions } from '../src/index.js';
+import { SqsProducer, sqsTransportFactory } from '@switchyard/sqs';
+import {
+  LambdaTransport,
+  toLambdaHandler,
+  type LambdaHandler,
+  type LambdaHandlerOptions,
+} from '../src/index.js';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/events.js';
 import {
   captureLogs,
@@ -159,6 +165,26 @@ describe('an SQS-triggered handler', () => {
     );
     await expect(handler(sqsEvent(valid('m-1')), lambdaContext())).rejects.toThrow('consumer.concurrency');
     expect(starts).toBe(2);
+  });
+
+  it('with the SQS transport selected to publish, replaces only its consuming side', async () => {
+    class PublishingDaemon extends LambdaOrderDaemon {
+      override readonly transports = [sqsTransportFactory];
+    }
+    const handler = toLambdaHandler(PublishingDaemon, {
+      env: {},
+      argv: [
+        ...QUIET,
+        ...['--set', 'daemon.transport=sqs', '--set', 'sqs.region=us-east-1'],
+        ...['--set', 'sqs.producerQueueUrl=http://127.0.0.1:9/000000000000/receipts'],
+      ],
+    });
+    handlers.push(handler);
+
+    expect(await handler(sqsEvent(valid('m-1')), lambdaContext())).toEqual({ batchItemFailures: [] });
+    const { container } = await handler.daemon();
+    expect(container.get(TOKENS.TransportProducer)).toBeInstanceOf(SqsProducer);
+    expect(container.get(TOKENS.Transport)).toBeInstanceOf(LambdaTransport);
   });
 
   it('with partialBatchResponse false, throws naming the failed records so the whole batch returns', async () => {
