@@ -1,6 +1,13 @@
 import { ErrorCodes, SwitchyardError, type MessageContext } from '@switchyard/core';
 import type { LambdaMessage } from './LambdaMessage.js';
 
+/** What the pipeline learned of a record, as far as it got. */
+export interface DecodedOutcome {
+  readonly mediaType?: string;
+  /** The outcome's reason (the handler's error, a timeout). */
+  readonly reason?: string;
+}
+
 /** Why a record failed, as the invocation's result reports it. */
 export interface FailedRecord {
   readonly message: LambdaMessage;
@@ -20,7 +27,7 @@ export class Invocation {
   readonly #unsettled = new Set<LambdaMessage>();
   readonly #failed = new Map<LambdaMessage, string>();
   readonly #running = new Set<MessageContext>();
-  readonly #mediaTypes = new WeakMap<LambdaMessage, string>();
+  readonly #decoded = new WeakMap<LambdaMessage, DecodedOutcome>();
   #resolveFinished!: () => void;
   #expired: SwitchyardError | undefined;
   #closed = false;
@@ -71,13 +78,13 @@ export class Invocation {
     return () => this.#running.delete(context);
   }
 
-  /** The media type core decoded, for the dead-letter copy of a record. */
-  noteMediaType(message: LambdaMessage, mediaType: string): void {
-    this.#mediaTypes.set(message, mediaType);
+  /** What the pipeline learned of a record: its media type (for a dead-letter copy) and why it failed. */
+  notePipeline(message: LambdaMessage, decoded: DecodedOutcome): void {
+    this.#decoded.set(message, decoded);
   }
 
-  mediaTypeOf(message: LambdaMessage): string | undefined {
-    return this.#mediaTypes.get(message);
+  pipelineOf(message: LambdaMessage): DecodedOutcome {
+    return this.#decoded.get(message) ?? {};
   }
 
   /** The deadline is near: every running handler is aborted, and every later one on start. */

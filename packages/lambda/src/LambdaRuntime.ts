@@ -117,8 +117,8 @@ export class LambdaRuntime {
     }
     if (running.container.get(TOKENS.TransportProducer) instanceof MemoryProducer)
       running.logger.warn(
-        'handlers publish to the embedded in-memory bus, which nothing consumes in Lambda: select the ' +
-          'transport to publish to (daemon.transport=sqs or kafka) and give it its producer settings',
+        'messages handlers publish would go to the embedded in-memory bus, which nothing consumes in Lambda: ' +
+          'to publish, select the transport (daemon.transport=sqs or kafka) and give it its producer settings',
       );
     return { running, transport: running.container.get<LambdaTransport>(TOKENS.Transport) };
   }

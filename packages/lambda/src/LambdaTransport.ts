@@ -70,7 +70,8 @@ export class LambdaTransport implements Transport {
   }
 
   async nack(message: TransportMessage): Promise<void> {
-    this.#fail(message as LambdaMessage, 'retried');
+    const record = message as LambdaMessage;
+    this.#fail(record, record.invocation.pipelineOf(record).reason ?? 'retried');
   }
 
   async release(message: TransportMessage): Promise<void> {
@@ -87,7 +88,8 @@ export class LambdaTransport implements Transport {
     }
     await this.producer.send({
       destination: this.deadLetterDestination,
-      mediaType: record.invocation.mediaTypeOf(record) ?? mediaTypeAttribute(record) ?? UNKNOWN_MEDIA_TYPE,
+      mediaType:
+        record.invocation.pipelineOf(record).mediaType ?? mediaTypeAttribute(record) ?? UNKNOWN_MEDIA_TYPE,
       body: textOf(record.body),
       attributes: {
         ...record.attributes,

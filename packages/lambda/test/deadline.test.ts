@@ -31,8 +31,9 @@ const hangsUntilAborted = (context: HandlerContext): Promise<void> =>
 
 it('aborts a handler still running near the Lambda deadline and reports its record as failed', async () => {
   // Whatever the timings, the slow handler ends only by being aborted, so returning at all shows
-  // the deadline cut it short; the deadline is 600 ms away and the margin 400 ms.
-  const handler = sqsHandler({ deadlineMarginMs: 400 });
+  // the deadline cut it short; the deadline is 3 s away and the margin 1 s, which leaves the fast
+  // records 2 s even on a loaded machine.
+  const handler = sqsHandler({ deadlineMarginMs: 1000 });
   const { behaviour, outcomeLog } = await partsOf(handler);
   const aborted: unknown[] = [];
   behaviour.run = async (order, context) => {
@@ -43,7 +44,7 @@ it('aborts a handler still running near the Lambda deadline and reports its reco
 
   const response = await handler(
     sqsEvent(valid('fast-1'), valid('slow'), valid('fast-2')),
-    lambdaContext(600),
+    lambdaContext(3000),
   );
 
   expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'slow' }]);

@@ -54,7 +54,7 @@ it('by default throws when a record fails, so Lambda retries the batch', async (
   };
 
   await expect(handler(mskEvent(record(0, 10), record(0, 11)), lambdaContext())).rejects.toThrow(
-    '1 of 2 records failed (orders/0/11: retried); throwing so Lambda retries the event',
+    '1 of 2 records failed (orders/0/11: pricing service timed out); throwing so Lambda retries the event',
   );
 });
 

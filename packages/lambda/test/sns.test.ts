@@ -41,7 +41,7 @@ it('throws when a record fails, naming it, so Lambda retries the event', async (
   };
 
   await expect(handler(snsEvent(notification('n-1')), lambdaContext())).rejects.toThrow(
-    '1 of 1 records failed (n-1: retried); throwing so Lambda retries the event',
+    '1 of 1 records failed (n-1: the ledger is locked); throwing so Lambda retries the event',
   );
 });
 

@@ -195,7 +195,7 @@ describe('an SQS-triggered handler', () => {
     };
 
     await expect(handler(sqsEvent(valid('m-1'), valid('m-2')), lambdaContext())).rejects.toThrow(
-      '2 of 2 records failed (m-1: retried; m-2: retried); throwing so Lambda retries the event',
+      '2 of 2 records failed (m-1: database is read-only; m-2: database is read-only); throwing so Lambda retries the event',
     );
   });
 
