@@ -8,5 +8,6 @@ export const CORE_FLAGS = [
   '--replay',
   '--stdin',
   '--set',
+  '--dotenv',
   '--env-file',
 ];
