@@ -24,7 +24,7 @@ import { npm, ok, packPackages, publishablePackages } from './packedPackages.js'
 export interface ScaffoldedProject {
   /** Where create-switchyard (with @switchyard/cli) is installed from the tarballs. */
   readonly tools: string;
-  /** The generated project, installed. */
+  /** The generated project, installed and built (`npm run build`). */
   readonly project: string;
   /** The generated project's package name (its daemon's name). */
   readonly name: string;
@@ -55,7 +55,12 @@ export async function scaffoldedProject(): Promise<ScaffoldedProject> {
       mkdirSync(building);
       renameSync(join(packing, 'packs'), join(building, 'packs'));
       const files = new Map([...packed].map(([name, { tarball }]) => [name, basename(tarball)] as const));
-      await install(building, files);
+      try {
+        await install(building, files);
+      } catch (error) {
+        rmSync(building, { recursive: true, force: true });
+        throw error;
+      }
       writeFileSync(join(building, READY), new Date().toISOString());
       rmSync(cache, { recursive: true, force: true });
       renameSync(building, cache);
@@ -75,7 +80,7 @@ export async function scaffoldedProject(): Promise<ScaffoldedProject> {
   }
 }
 
-/** create-switchyard from the tarballs into `root`/tools, the project it generates into `root`/my-service, installed. */
+/** create-switchyard from the tarballs into `root`/tools, the project it generates into `root`/my-service, installed and built. */
 async function install(root: string, tarballs: ReadonlyMap<string, string>): Promise<void> {
   const tools = join(root, 'tools');
   mkdirSync(tools);
@@ -123,6 +128,7 @@ async function install(root: string, tarballs: ReadonlyMap<string, string>): Pro
     ),
     "npm install (the variants' packages)",
   );
+  ok(await npm(['run', 'build'], project), 'npm run build');
 }
 
 /** Caches of other package versions, a day old: left by earlier runs. */
