@@ -1,0 +1,10 @@
+export { natsTransportFactory, NATS_CLIENT } from './natsTransportFactory.js';
+export { NatsConfig, NATS_MODES, type NatsMode } from './NatsConfig.js';
+export { NatsTransport, type NatsTransportOptions } from './NatsTransport.js';
+export { NatsProducer, MEDIA_TYPE_HEADER, MSG_ID_HEADER, type SubjectRouting } from './NatsProducer.js';
+export { NatsClient } from './NatsClient.js';
+export { NATS_KEY_HEADER, toTransportMessage } from './natsMessage.js';
+export { NATS_DEAD_LETTER_HEADERS, REASON_MAX_BYTES } from './DeadLetterPublisher.js';
+export { NatsError, NatsErrorCodes, type NatsErrorCode } from './errors.js';
+export { checkJetStream, deadLetterSubjectFor, type Checked } from './preflight.js';
+export { nameProblem, subjectProblem, subjectMatches } from './names.js';
