@@ -20,6 +20,11 @@ const alias = {
   '@switchyard/routing': source('./packages/routing/src/index.ts'),
   '@switchyard/sentry': source('./packages/sentry/src/index.ts'),
   '@switchyard/observability': source('./packages/observability/src/index.ts'),
+  '@switchyard/nats': source('./packages/nats/src/index.ts'),
+  '@switchyard/lambda': source('./packages/lambda/src/index.ts'),
+  '@switchyard/processor': source('./packages/processor/src/index.ts'),
+  '@switchyard/cli': source('./packages/cli/src/index.ts'),
+  'create-switchyard': source('./packages/create-switchyard/src/index.ts'),
 };
 const common = { plugins: [swcPlugin], resolve: { alias } };
 const setupFiles = ['packages/core/test/support/setup.ts'];

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryBroker, MemoryProducer, MemoryTransport, type Transport } from '../src/index.js';
 import {
+  burst,
   closeWhileReceiving,
   deadLetter,
   extendLease,
   nackWithDelay,
+  orderPerKey,
   receiveAndAck,
   redeliveryAfterCrash,
   release,
@@ -107,6 +109,41 @@ describe('the conformance suite fails a transport that breaks the contract', () 
       deadLetter: (received, details) => inner.deadLetter(received, { ...details, reason: '' }),
     }));
     expect(await failure(subject, deadLetter)).toMatch(/the reason on the copy/);
+  });
+
+  it('a dead letter kept without saying why', async () => {
+    const subject = broken((inner) => ({
+      deadLetter: async (received) => {
+        await inner.nack(received, 60);
+        return { kind: 'kept', why: '' };
+      },
+    }));
+    expect(await failure(subject, deadLetter)).toMatch(/a kept result says why/);
+  });
+
+  it('a kept dead letter that deletes the message', async () => {
+    const subject = broken((inner) => ({
+      deadLetter: async (received) => {
+        await inner.ack(received);
+        return { kind: 'kept', why: 'no dead-letter destination' };
+      },
+    }));
+    expect(await failure(subject, deadLetter)).toMatch(/until 1 message\(s\) remain .*; last: 0/);
+  });
+
+  it('a receive that hands a batch out of order', async () => {
+    const subject = broken((inner) => ({
+      receive: async (max, signal) => (await inner.receive(max, signal)).reverse(),
+    }));
+    expect(await failure(subject, orderPerKey)).toMatch(/key a: receive order/);
+  });
+
+  it('a receive that hands each message out twice', async () => {
+    const subject = broken((inner) => ({
+      receive: async (max, signal) =>
+        (await inner.receive(max, signal)).flatMap((message) => [message, message]),
+    }));
+    expect(await failure(subject, burst)).toMatch(/received more than once/);
   });
 
   it('a release that spends an attempt', async () => {

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { BatchHold, type HoldListener } from './BatchHold.js';
-import { CommittedOffsets, type Committed } from './CommittedOffsets.js';
+import { GroupAdmin, type Committed } from './GroupAdmin.js';
+import { evictPredecessors } from './instanceIdentity.js';
 import { ConsumerReadiness, describeConsumerState, type ConsumerState } from './ConsumerReadiness.js';
 import { ConsumerRestarts } from './ConsumerRestarts.js';
 import { StallWatchdog } from './StallWatchdog.js';
@@ -39,6 +40,12 @@ export interface SessionOptions {
    * is committed before the partitions are given up. 0: batches are handed over at once.
    */
   readonly revokeDrainMs: number;
+  /**
+   * This process's instance id (`kafka.instanceId`; '' for none): members of the group carrying
+   * it before the join are crashed predecessors, removed so the join need not wait for their
+   * session timeout (see instanceIdentity.ts). The consumer's assigner must carry it too.
+   */
+  readonly instanceId?: string;
 }
 
 /** A hung broker can hang a replaced consumer's goodbye; its successor waits no longer than this. */
@@ -62,7 +69,7 @@ export class ConsumerSession {
   readonly #watchdog: StallWatchdog;
   readonly #restarts: ConsumerRestarts;
   readonly #hold: BatchHold;
-  readonly #committed: CommittedOffsets;
+  readonly #admin: GroupAdmin;
 
   constructor(
     private readonly kafka: Kafka,
@@ -86,7 +93,7 @@ export class ConsumerSession {
       },
     );
     this.#hold = new BatchHold(listener, options.revokeDrainMs);
-    this.#committed = new CommittedOffsets(kafka, groupId);
+    this.#admin = new GroupAdmin(kafka, groupId);
   }
 
   /** Whether the consumer can work now (see ConsumerState). */
@@ -109,6 +116,9 @@ export class ConsumerSession {
     // A consumer replaced by a restart may still report (its crash, its late join): ignore it.
     const current = (): boolean => this.#consumer === consumer;
     this.#follow(consumer, current);
+    // Connected while the consumer joins: the committed metadata is read right after the join.
+    this.#admin.connect();
+    await this.#evictPredecessors();
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
     const holding = this.options.revokeDrainMs > 0;
@@ -160,7 +170,7 @@ export class ConsumerSession {
 
   /** The group's committed offset and metadata for `partitions`, by `topic/partition`. */
   fetchCommitted(partitions: readonly TopicPartition[]): Promise<Committed> {
-    return this.#committed.read(partitions);
+    return this.#admin.readCommitted(partitions);
   }
 
   /** Leaves the group; a restart under way is cancelled or waited for, so no consumer outlives this. */
@@ -171,7 +181,7 @@ export class ConsumerSession {
     const consumer = this.#consumer;
     this.#consumer = undefined;
     await consumer?.disconnect();
-    await this.#committed.close();
+    await this.#admin.close();
   }
 
   /** The consumer's events: activity, broker answers, rebalances, crashes. */
@@ -197,6 +207,11 @@ export class ConsumerSession {
       this.resume(this.#assigned);
       this.#readiness.joined();
       this.#watchdog.touch();
+      // joinMs: JoinGroup to SyncGroup; after a crash, mostly the wait for the dead member to go.
+      this.logger.info(
+        { joinMs: payload.duration, memberId: payload.memberId, partitions: this.#assigned.length },
+        'joined the kafka group',
+      );
       this.listener.onAssigned(this.#assigned, memberChanged);
     });
     consumer.on(events.CRASH, ({ payload }) => {
@@ -209,6 +224,21 @@ export class ConsumerSession {
       if (this.#restarts.restarting) this.#restarts.failedWhileStarting();
       else this.#restarts.schedule();
     });
+  }
+
+  /** Best effort: without it the join waits for the predecessors' session timeout, as before. */
+  async #evictPredecessors(): Promise<void> {
+    const { instanceId } = this.options;
+    if (!instanceId) return;
+    try {
+      const members = await this.#admin.members();
+      await evictPredecessors(this.kafka, this.options.consumer.groupId, instanceId, members, this.logger);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, instanceId },
+        'could not remove crashed predecessors from the group; the join waits for their session timeout',
+      );
+    }
   }
 
   #lose(reason: string): void {

@@ -50,6 +50,13 @@ export class KafkaConfig {
   @IsString() produceTopic = '';
   /** Producer routes, `media/type=topic` pairs (comma-separated in the environment). */
   @IsArray() @IsString({ each: true }) topicRoutes: string[] = [];
+  /**
+   * This process's identity in the group, one per running process (e.g. a StatefulSet pod's name):
+   * a process that starts finds the members its crashed predecessor with the same id left behind
+   * and removes them, so it resumes at once instead of after their `sessionTimeoutMs`. Empty: off.
+   * Two live processes with one id would remove each other at every start (a rebalance, never loss).
+   */
+  @IsString() instanceId = '';
   /** Client id sent to the brokers; empty means the daemon's name. */
   @IsString() clientId = '';
   /** Messages fetched but not yet handled, per daemon; partitions pause at this bound. */

@@ -42,7 +42,11 @@ export class KafkaProducer implements TransportProducer {
   async send(message: OutgoingMessage): Promise<string> {
     const topic = this.topicFor(message);
     const headers = { ...message.attributes, [MEDIA_TYPE_HEADER]: message.mediaType };
-    return this.sendRaw(topic, message.key ?? null, message.body, headers);
+    // Bytes from a raw-bytes handler go out as they are: a Buffer view, not a copy.
+    const { body } = message;
+    const value =
+      typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    return this.sendRaw(topic, message.key ?? null, value, headers);
   }
 
   /** Sends one record as is; resolves with `topic/partition/offset` once the brokers confirmed it. */

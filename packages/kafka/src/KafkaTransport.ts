@@ -9,7 +9,7 @@ import {
 import type { EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ConsumerSession, SessionListener } from './ConsumerSession.js';
-import type { Committed } from './CommittedOffsets.js';
+import type { Committed } from './GroupAdmin.js';
 import { FinishWaiters } from './FinishWaiters.js';
 import { InFlight } from './InFlight.js';
 import { Rebalances } from './Rebalances.js';

@@ -8,6 +8,7 @@ export { KafkaError, KafkaErrorCodes, type KafkaErrorCode } from './errors.js';
 export { DEAD_LETTER_HEADROOM_BYTES, type TopicLimits } from './preflight.js';
 export { OffsetTracker } from './OffsetTracker.js';
 export { DeliveryQueue } from './DeliveryQueue.js';
-export { orderingKeyFor } from './toDelivery.js';
+export { orderingKeyFor, toDelivery } from './toDelivery.js';
 export { createKafkaClient } from './kafkaClient.js';
 export type { KafkaDelivery } from './KafkaDelivery.js';
+export * from './ops/index.js';

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { ConsumerSession } from './ConsumerSession.js';
 import { createKafkaClient } from './kafkaClient.js';
 import { KafkaConfig } from './KafkaConfig.js';
+import { instanceAssigner } from './instanceIdentity.js';
 import { KafkaError, KafkaErrorCodes } from './errors.js';
 import { KafkaProducer } from './KafkaProducer.js';
 import { KafkaTransport } from './KafkaTransport.js';
@@ -76,6 +77,7 @@ export const kafkaTransportFactory: TransportFactory = {
                 fromBeginning: settings.fromBeginning,
                 stallTimeoutMs: settings.stallTimeoutMs,
                 revokeDrainMs: settings.effectiveRevokeDrainMs,
+                instanceId: settings.instanceId,
                 consumer: {
                   groupId,
                   sessionTimeout: settings.sessionTimeoutMs,
@@ -83,6 +85,9 @@ export const kafkaTransportFactory: TransportFactory = {
                   maxWaitTimeInMs: settings.maxWaitTimeMs,
                   maxBytesPerPartition: settings.maxBytesPerPartition,
                   retry: { retries: 8 },
+                  ...(settings.instanceId === ''
+                    ? {}
+                    : { partitionAssigners: [instanceAssigner(settings.instanceId)] }),
                 },
               },
               listener,

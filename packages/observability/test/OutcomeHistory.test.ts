@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Outcome, RecordedOutcome } from '@switchyard/core';
 import { OutcomeHistory } from '../src/console/OutcomeHistory.js';
 
-const outcome = (kind: Outcome['kind'], handler?: string): RecordedOutcome =>
-  ({ messageId: 'm', handler, outcome: { kind } });
+const outcome = (kind: Outcome['kind'], handler?: string): RecordedOutcome => ({
+  messageId: 'm',
+  handler,
+  outcome: { kind },
+});
 
 describe('OutcomeHistory', () => {
   it('counts outcomes per handler per second, oldest first, and forgets what is older than its window', () => {

@@ -2,6 +2,7 @@ import { PublishBatchCommand, PublishCommand, type SNSClient } from '@aws-sdk/cl
 import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
 import { SqsError, SqsErrorCodes } from './errors.js';
 import { publishInBatches } from './batchPublish.js';
+import { textBody } from './textBody.js';
 import { attributesOf, checkSize, fifoFields, publishFailed } from './outgoing.js';
 
 /**
@@ -35,7 +36,7 @@ export class SnsProducer implements TransportProducer {
       const response = await this.client.send(
         new PublishCommand({
           TopicArn: topic,
-          Message: message.body,
+          Message: textBody(message),
           MessageAttributes: attributesOf(message),
           ...fifoFields(topic, message),
         }),
@@ -57,7 +58,7 @@ export class SnsProducer implements TransportProducer {
             TopicArn: topic,
             PublishBatchRequestEntries: entries.map(({ id, message }) => ({
               Id: id,
-              Message: message.body,
+              Message: textBody(message),
               MessageAttributes: attributesOf(message),
               ...fifoFields(topic, message),
             })),

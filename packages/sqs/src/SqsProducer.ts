@@ -7,6 +7,7 @@ import {
 import type { OutgoingMessage, TransportProducer } from '@switchyard/core';
 import { SqsError, SqsErrorCodes } from './errors.js';
 import { publishInBatches } from './batchPublish.js';
+import { textBody } from './textBody.js';
 import { attributesOf, checkSize, fifoFields, publishFailed } from './outgoing.js';
 
 /**
@@ -56,7 +57,7 @@ export class SqsProducer implements TransportProducer {
       const response = await this.client.send(
         new SendMessageCommand({
           QueueUrl: queue,
-          MessageBody: message.body,
+          MessageBody: textBody(message),
           MessageAttributes: attributesOf(message),
           ...fifoFields(queue, message),
         }),
@@ -78,7 +79,7 @@ export class SqsProducer implements TransportProducer {
             QueueUrl: queue,
             Entries: entries.map(({ id, message }) => ({
               Id: id,
-              MessageBody: message.body,
+              MessageBody: textBody(message),
               MessageAttributes: attributesOf(message),
               ...fifoFields(queue, message),
             })),

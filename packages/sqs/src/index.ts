@@ -9,5 +9,6 @@ export { SqsError, SqsErrorCodes, type SqsErrorCode } from './errors.js';
 export { unwrapSnsEnvelope, type UnwrappedBody } from './snsEnvelope.js';
 export { md5Hex, bodyMatchesMd5 } from './md5.js';
 export { ReceiptBatcher, type BatchFailure, type BatchSend } from './ReceiptBatcher.js';
-export { toTransportMessage, type SqsMessage } from './toTransportMessage.js';
+export { toTransportMessage, isRejected, type SqsMessage } from './toTransportMessage.js';
 export { MAX_MESSAGE_BYTES } from './outgoing.js';
+export * from './ops/index.js';

@@ -24,8 +24,9 @@ export class ConsumerConfig {
   /** Deliveries before a failing message is dead-lettered. */
   @IsInt() @Min(1) maxAttempts = 5;
 
-  /** Full-jitter backoff between attempts: base and cap, in seconds. */
+  /** Full-jitter backoff between attempts: the base, in seconds (attempt n waits up to base × 2ⁿ⁻¹). */
   @IsNumber() @Min(0) backoffBaseSeconds = 1;
+  /** Full-jitter backoff between attempts: the cap, in seconds. */
   @IsNumber() @Min(0) backoffMaxSeconds = 300;
 
   /** A handler still running after this is aborted and counted as failed (0 = no limit). */

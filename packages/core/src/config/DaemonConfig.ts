@@ -4,7 +4,7 @@ import { configSection } from './configSection.js';
 /** Process-level settings. Env: `<DAEMON>__DAEMON__<KEY>`. */
 @configSection('daemon')
 export class DaemonConfig {
-  /** `--debug` sets `debug`. */
+  /** Least severe level logged (`--debug` sets `debug`). */
   @IsIn(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']) logLevel = 'info';
 
   /** `pretty` for people, `json` for log collectors; default: pretty on a terminal. */

@@ -1,9 +1,10 @@
-import { getMetadataStorage, validateSync } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { ErrorCodes } from '../errors/codes.js';
 import { SwitchyardError } from '../errors/SwitchyardError.js';
 import { coerce, describeType } from './coerce.js';
 import { envVarName } from './configKeys.js';
 import { sectionName, secretKeys, type ConfigClass } from './configSection.js';
+import { declaredKeys, typeOfKey } from './sectionKeys.js';
 import { unknownKeys } from './unknownKeys.js';
 
 export interface ConfigSources {
@@ -78,26 +79,6 @@ export function loadConfig(sectionClasses: Iterable<ConfigClass>, sources: Confi
     throw new SwitchyardError(ErrorCodes.CONFIG_INVALID, `invalid config: ${problems.join(' | ')}`);
   }
   return new LoadedConfig(sections);
-}
-
-/**
- * The type a key's text is coerced to: the type of its default when it has one (metadata is not
- * emitted for fields without a type annotation), else its `design:type`.
- */
-function typeOfKey(sectionClass: ConfigClass, instance: Record<string, unknown>, key: string): unknown {
-  const fallback = instance[key];
-  if (Array.isArray(fallback)) return Array;
-  if (typeof fallback === 'number') return Number;
-  if (typeof fallback === 'boolean') return Boolean;
-  if (typeof fallback === 'string') return String;
-  return Reflect.getMetadata('design:type', sectionClass.prototype as object, key);
-}
-
-function declaredKeys(sectionClass: ConfigClass, instance: object): Set<string> {
-  const validated = getMetadataStorage()
-    .getTargetValidationMetadatas(sectionClass, '', true, false)
-    .map((metadata) => metadata.propertyName);
-  return new Set([...Object.keys(instance), ...validated]);
 }
 
 function findValue(

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { parse as parseDotenv } from 'dotenv';
 import type { ContainerModule, Newable } from 'inversify';
 import type { Logger } from 'pino';
+import { describeConfig, type ConfigKeyReference } from '../config/configReference.js';
 import type { ConfigClass } from '../config/configSection.js';
 import { ConsumerConfig } from '../config/ConsumerConfig.js';
 import { DaemonConfig } from '../config/DaemonConfig.js';
@@ -22,11 +23,11 @@ import { MessageCodec } from '../messages/MessageCodec.js';
 import { MessagePipeline } from '../pipeline/MessagePipeline.js';
 import type { Middleware } from '../pipeline/Middleware.js';
 import { TOKENS } from '../graph/tokens.js';
-import type { DaemonPlugin } from '../plugins/DaemonPlugin.js';
+import type { CliFlag, DaemonPlugin } from '../plugins/DaemonPlugin.js';
 import type { LifecycleHook } from '../plugins/LifecycleHook.js';
 import type { Transport } from '../transport/Transport.js';
 import type { TransportFactory } from '../transport/TransportFactory.js';
-import { parseCli, type CliOptions } from './cli.js';
+import { buildProgram, flagsByConfigKey, parseCli, type CliOptions } from './cli.js';
 import { ConsumerRunner } from './ConsumerRunner.js';
 import { DaemonStatus } from './DaemonStatus.js';
 import { feedLines, openReplay } from './feedLines.js';
@@ -80,13 +81,8 @@ export abstract class ConsumerDaemon {
   /** Builds the graph, validates everything, and starts consuming. Throws (clearly) if it cannot. */
   async start(options: StartOptions = {}): Promise<RunningDaemon> {
     const transports = [...this.transports, memoryTransportFactory];
-    const extensions: DaemonPlugin[] = [...transports, ...this.plugins];
-    const cli = parseCli(
-      this.name,
-      options.argv ?? [],
-      extensions.flatMap((extension) => extension.flags),
-    );
-    const config = this.#loadConfig(cli, extensions, options.env ?? process.env);
+    const cli = parseCli(this.name, options.argv ?? [], this.#flags());
+    const config = this.#loadConfig(cli, options.env ?? process.env);
     const replaying = cli.replay !== undefined || cli.stdin;
     const transport = replaying ? memoryTransportFactory : selectTransport(transports, config);
     const { logLevel, logFormat } = config.get(DaemonConfig);
@@ -182,17 +178,36 @@ export abstract class ConsumerDaemon {
     }, 2000).unref();
   }
 
-  #loadConfig(
-    cli: CliOptions,
-    extensions: readonly DaemonPlugin[],
-    env: Record<string, string | undefined>,
-  ): LoadedConfig {
-    const sections = [
+  /** The daemon's command line, as `--help` prints it (docs/reference/cli.md is generated from it). */
+  cliProgram(): Command {
+    return buildProgram(this.name, this.#flags());
+  }
+
+  /** Every config key the daemon reads, with its type, default, variable and flags (docs/reference/config.md). */
+  configReference(): ConfigKeyReference[] {
+    return describeConfig(this.name, this.#configClasses(), flagsByConfigKey(this.#flags()));
+  }
+
+  /** Transports (the embedded bus last) and plugins: each brings config sections and flags. */
+  #extensions(): DaemonPlugin[] {
+    return [...this.transports, memoryTransportFactory, ...this.plugins];
+  }
+
+  #flags(): CliFlag[] {
+    return this.#extensions().flatMap((extension) => extension.flags);
+  }
+
+  #configClasses(): ConfigClass[] {
+    return [
       DaemonConfig,
       ConsumerConfig,
       ...this.configSections,
-      ...extensions.flatMap((extension) => extension.configSections),
+      ...this.#extensions().flatMap((extension) => extension.configSections),
     ];
+  }
+
+  #loadConfig(cli: CliOptions, env: Record<string, string | undefined>): LoadedConfig {
+    const sections = this.#configClasses();
     // The default .env is optional; a file the user named is not, or a typo would pass unnoticed.
     if (cli.envFile !== undefined && !existsSync(cli.envFile.path))
       throw new SwitchyardError(

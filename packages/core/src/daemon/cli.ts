@@ -11,6 +11,21 @@ export const CORE_FLAGS: readonly CliFlag[] = [
   },
 ];
 
+/** `section.key` → the flags that set it (aliases included), `--debug` and `--testing` too. */
+export function flagsByConfigKey(flags: readonly CliFlag[]): Map<string, string[]> {
+  const byKey = new Map<string, string[]>([
+    ['daemon.logLevel', ['--debug']],
+    ['daemon.testing', ['--testing']],
+  ]);
+  for (const flag of [...CORE_FLAGS, ...flags]) {
+    const spellings = [flag.flags, ...(flag.aliases ?? [])].map(
+      (spelling) => spelling.split(' ')[0] ?? spelling,
+    );
+    byKey.set(flag.configKey, [...(byKey.get(flag.configKey) ?? []), ...spellings]);
+  }
+  return byKey;
+}
+
 export interface CliOptions {
   debug: boolean;
   testing: boolean;

@@ -3,6 +3,7 @@ import type { HandlerRegistry } from '../handlers/HandlerRegistry.js';
 import type { MessageCodec } from '../messages/MessageCodec.js';
 import type { Producer } from '../producer/Producer.js';
 import { MessagePipeline } from './MessagePipeline.js';
+import type { CoreStep } from './CoreStep.js';
 import type { Middleware } from './Middleware.js';
 import { CheckTtlStage } from './stages/CheckTtlStage.js';
 import { ClassifyErrorsStage } from './stages/ClassifyErrorsStage.js';
@@ -18,6 +19,8 @@ export interface PipelineParts {
   handlers: HandlerRegistry;
   producer: Producer;
   middleware: readonly Middleware[];
+  /** Replaces decode, check-ttl and dispatch (a raw-bytes handler's `RawMessageStage`). */
+  steps?: readonly CoreStep[];
 }
 
 /**
@@ -39,7 +42,7 @@ export function buildPipeline(parts: PipelineParts): MessagePipeline {
       maxSeconds: config.backoffMaxSeconds,
     }),
     middleware: parts.middleware,
-    steps: [
+    steps: parts.steps ?? [
       new DecodeStage(
         { maxBytes: config.maxBodyBytes, maxDepth: config.maxDepth, maxKeys: config.maxKeys },
         config.opaqueDataKeys,

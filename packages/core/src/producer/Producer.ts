@@ -39,7 +39,7 @@ export class Producer {
     type: string | SchemaClass,
     content: object,
     options: ProduceOptions = {},
-  ): Promise<OutgoingMessage> {
+  ): Promise<OutgoingMessage & { readonly body: string }> {
     const mediaType = typeof type === 'string' ? type : requireSchemaMediaType(type);
     const opaqueData = { ...options.opaqueData };
     if (opaqueData[TTL_KEY] === undefined && this.initialTtl > 0)

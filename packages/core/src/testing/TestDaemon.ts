@@ -95,7 +95,7 @@ export class TestDaemon {
       .filter((message) => mediaType === undefined || message.mediaType === mediaType)
       .map((message) => ({
         mediaType: message.mediaType,
-        content: JSON.parse(message.body) as Record<string, unknown>,
+        content: JSON.parse(Buffer.from(message.body).toString()) as Record<string, unknown>,
         key: message.key,
       }));
   }

@@ -99,7 +99,8 @@ export interface Transport {
 /** A message to publish, already encoded. */
 export interface OutgoingMessage {
   readonly mediaType: string;
-  readonly body: string;
+  /** Text (encoded JSON), or bytes as a raw-bytes handler produced them (each producer sends them as is). */
+  readonly body: string | Uint8Array;
   readonly attributes: Readonly<Record<string, string>>;
   /** Kafka key / FIFO group id. */
   readonly key?: string;

@@ -11,6 +11,8 @@ export class ValidateStage {
   constructor(private readonly codec: MessageCodec) {}
 
   apply(context: MessageContext): Promise<void> | undefined {
+    // A raw-bytes handler's step has set the message already: there are no fields to validate.
+    if (context.message !== undefined) return undefined;
     const decoded = this.codec.decode(context.mediaType ?? '', context.fields ?? {});
     if (!(decoded instanceof Promise)) {
       context.message = decoded;
