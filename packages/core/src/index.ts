@@ -62,6 +62,8 @@ export type { LifecycleHook } from './plugins/LifecycleHook.js';
 export { Producer, TTL_KEY, type OutgoingAttributeSource, type ProduceOptions } from './producer/Producer.js';
 export { DeferredProducer, type DeferredPublisher } from './producer/DeferredProducer.js';
 
+export { wait } from './timing/wait.js';
+
 export { MemoryBroker } from './memory/MemoryBroker.js';
 export { MemoryQueue, type MemoryQueueOptions, type MemoryDelivery } from './memory/MemoryQueue.js';
 export { MemoryTransport, DEAD_LETTER_ATTRIBUTES } from './memory/MemoryTransport.js';

@@ -1,4 +1,4 @@
-import { pause } from './interrupt.js';
+import { wait } from '@switchyard/core';
 
 /**
  * `--rate`: returns a function to await before sending `count` messages, so that on average no more
@@ -10,8 +10,8 @@ export function pacer(perSecond: number | undefined, signal: AbortSignal): (coun
   let sent = 0;
   return async (count) => {
     const due = started + (sent / perSecond) * 1000;
-    const wait = due - Date.now();
-    if (wait > 0) await pause(wait, signal);
+    const delay = due - Date.now();
+    if (delay > 0) await wait(delay, signal);
     sent += count;
   };
 }

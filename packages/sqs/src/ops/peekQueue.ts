@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { wait } from '@switchyard/core';
 import { receiveSome } from './receiving.js';
 import { toOpsMessage, type SqsOpsMessage } from './sqsRecord.js';
 
@@ -33,18 +34,6 @@ export async function peekQueue(
       if (options.onMessage(toOpsMessage(raw)) === false) return;
     }
     // Nothing new: the same visible messages would come back at once; wait instead of spinning.
-    if (fresh === 0) await pause(1000, options.signal);
+    if (fresh === 0) await wait(1000, options.signal);
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
