@@ -2,6 +2,7 @@ import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } fr
 import type { DeadLetterDetails, DeadLetterResult, Transport, TransportMessage } from '@switchyard/core';
 import type { Logger } from 'pino';
 import { DeadLetterPublisher } from './DeadLetterPublisher.js';
+import { LeaseRenewals } from './LeaseRenewals.js';
 import type { NatsClient } from './NatsClient.js';
 import type { NatsConfig } from './NatsConfig.js';
 import { toTransportMessage } from './natsMessage.js';
@@ -49,6 +50,7 @@ export class NatsTransport implements Transport {
   #pending: Promise<Next> | undefined;
   #closing: Promise<void> | undefined;
   readonly #closed = new AbortController();
+  readonly #renewals = new LeaseRenewals(() => this.#checked?.ackWaitSeconds ?? 30);
 
   constructor(
     private readonly client: NatsClient,
@@ -94,28 +96,26 @@ export class NatsTransport implements Transport {
   }
 
   async ack(message: TransportMessage): Promise<void> {
-    this.#jsMsg(message).ack();
+    this.#finish(message).ack();
   }
 
   /** Redelivered by the server after the delay, as the next delivery (its count grows by one). */
   async nack(message: TransportMessage, delaySeconds: number): Promise<void> {
     const millis = Math.max(0, Math.round(delaySeconds * 1000));
-    const raw = this.#jsMsg(message);
+    const raw = this.#finish(message);
     if (millis === 0) raw.nak();
     else raw.nak(millis);
   }
 
-  /**
-   * Handed back at once. JetStream has no way to return a message unspent: its delivery count
-   * grows by one, so a released message has one attempt fewer left (see the README).
-   */
-  async release(message: TransportMessage): Promise<void> {
-    this.#jsMsg(message).nak();
-  }
+  // No release(): JetStream cannot hand a message back without counting a delivery, so the daemon
+  // uses nack(message, 0) and the message spends an attempt (see the README).
 
-  /** `working()`: the server restarts the message's ack_wait (it cannot be given another length). */
-  async extend(message: TransportMessage): Promise<void> {
-    this.#jsMsg(message).working();
+  /**
+   * `working()` restarts the message's ack_wait; for longer than the ack_wait it is repeated until
+   * `seconds` have passed (see LeaseRenewals).
+   */
+  async extend(message: TransportMessage, seconds: number): Promise<void> {
+    this.#renewals.extend(this.#jsMsg(message), seconds);
   }
 
   /** Publishes the copy, waits for its PubAck, then terminates the original (never redelivered). */
@@ -123,6 +123,7 @@ export class NatsTransport implements Transport {
     const consuming = await this.#start();
     const raw = this.#jsMsg(message);
     const result = await consuming.deadLetters.send(raw, details);
+    this.#renewals.stop(raw);
     // No reason text: servers before 2.10.4 ignore a "+TERM <reason>" and would redeliver.
     raw.term();
     return result;
@@ -135,6 +136,7 @@ export class NatsTransport implements Transport {
 
   async #close(): Promise<void> {
     this.#closed.abort();
+    this.#renewals.clear();
     const consuming = this.#consuming ?? (await this.#starting?.catch(() => undefined));
     if (consuming !== undefined) {
       consuming.messages.stop();
@@ -204,6 +206,13 @@ export class NatsTransport implements Transport {
     const message = toTransportMessage(raw, this.settings.mode);
     this.#raw.set(message, raw);
     return message;
+  }
+
+  /** The message's JetStream delivery, its lease renewals stopped: it is being acked or nacked. */
+  #finish(message: TransportMessage): JsMsg {
+    const raw = this.#jsMsg(message);
+    this.#renewals.stop(raw);
+    return raw;
   }
 
   #jsMsg(message: TransportMessage): JsMsg {

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { connect, headers as newHeaders, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { NatsConfig } from '@switchyard/nats';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+
+export const natsServers = inject('natsServers');
+export const natsServerBinary = inject('natsServerBinary');
+export const silentLogger = pino({ level: process.env.NATS_TEST_LOG ?? 'silent' });
+
+/** One test's stream, its subject, the dead-letter stream, all with unique names. */
+export interface TestStream {
+  readonly stream: string;
+  /** The subject messages are published to (the consumer's filter). */
+  readonly subject: string;
+  readonly deadLetterStream: string;
+  /** `dead-letter.<stream>`, the transport's default. */
+  readonly deadLetterSubject: string;
+}
+
+/** Unique names for one test: stream `sy_<tag>` on `sy.<tag>.in`, dead letters on `dead-letter.sy_<tag>`. */
+export function testStream(label = 't'): TestStream {
+  const tag = `${label}_${randomUUID().slice(0, 8)}`;
+  const stream = `sy_${tag}`;
+  return {
+    stream,
+    subject: `sy.${tag}.in`,
+    deadLetterStream: `${stream}_DEAD_LETTER`,
+    deadLetterSubject: `dead-letter.${stream}`,
+  };
+}
+
+/** A connection for the test's own look at the server (not the transport's). */
+export function adminConnection(servers = natsServers): Promise<NatsConnection> {
+  return connect({ servers, name: 'switchyard-test-admin' });
+}
+
+export interface StreamOptions {
+  /** Create the dead-letter stream too (default true). */
+  readonly deadLetters?: boolean;
+  /** Create this durable pull consumer on the subject (explicit acks, max_deliver -1). */
+  readonly durable?: string;
+  readonly consumer?: Partial<ConsumerConfig>;
+  /** The streams' storage (default file, so a server restart keeps them). */
+  readonly duplicateWindowMs?: number;
+}
+
+/** Creates the stream (and dead-letter stream, consumer) as a user's infrastructure code would. */
+export async function createStreams(
+  connection: NatsConnection,
+  names: TestStream,
+  options: StreamOptions = {},
+): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(connection);
+  await jsm.streams.add({
+    name: names.stream,
+    subjects: [names.subject],
+    ...(options.duplicateWindowMs === undefined
+      ? {}
+      : { duplicate_window: nanos(options.duplicateWindowMs) }),
+  });
+  if (options.deadLetters ?? true)
+    await jsm.streams.add({ name: names.deadLetterStream, subjects: [names.deadLetterSubject] });
+  if (options.durable !== undefined)
+    await jsm.consumers.add(names.stream, {
+      durable_name: options.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: names.subject,
+      max_deliver: -1,
+      ack_wait: nanos(30_000),
+      ...options.consumer,
+    });
+  return jsm;
+}
+
+/** Deletes the test's streams (their consumers go with them); missing ones are fine. */
+export async function deleteStreams(connection: NatsConnection, names: TestStream): Promise<void> {
+  const jsm = await jetstreamManager(connection);
+  for (const stream of [names.stream, names.deadLetterStream])
+    await jsm.streams.delete(stream).catch(() => undefined);
+}
+
+export interface RawMessage {
+  readonly body: string | Uint8Array;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as Nats-Msg-Id. */
+  readonly msgId?: string;
+}
+
+/** Publishes in order, each confirmed by JetStream. */
+export async function publishRaw(
+  connection: NatsConnection,
+  subject: string,
+  messages: readonly RawMessage[],
+): Promise<void> {
+  const js = jetstream(connection);
+  for (const { body, headers, msgId } of messages) {
+    const natsHeaders = newHeaders();
+    for (const [name, value] of Object.entries(headers ?? {})) natsHeaders.set(name, value);
+    await js.publish(subject, body, {
+      headers: natsHeaders,
+      ...(msgId === undefined ? {} : { msgID: msgId }),
+    });
+  }
+}
+
+export interface StoredMessage {
+  readonly seq: number;
+  readonly subject: string;
+  readonly body: Buffer;
+  readonly headers: Record<string, string>;
+}
+
+/** Every message a stream holds, read by sequence (nothing consumed). */
+export async function storedMessages(connection: NatsConnection, stream: string): Promise<StoredMessage[]> {
+  const jsm = await jetstreamManager(connection);
+  const info = await jsm.streams.info(stream);
+  const stored: StoredMessage[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq += 1) {
+    const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    if (message === null) continue;
+    const headers: Record<string, string> = {};
+    for (const [name, values] of message.header ?? []) headers[name] = values[0] ?? '';
+    stored.push({ seq, subject: message.subject, body: Buffer.from(message.data), headers });
+  }
+  return stored;
+}
+
+/** Messages the durable has not finished: not yet delivered, plus delivered and not acked or termed. */
+export async function unfinished(
+  connection: NatsConnection,
+  stream: string,
+  durable: string,
+): Promise<number> {
+  const info = await (await jetstreamManager(connection)).consumers.info(stream, durable);
+  return info.num_pending + info.num_ack_pending;
+}
+
+/** The transport's settings for one test stream. */
+export function natsSettings(names: TestStream, overrides: Partial<NatsConfig> = {}): NatsConfig {
+  return Object.assign(new NatsConfig(), {
+    servers: natsServers,
+    stream: names.stream,
+    subject: names.subject,
+    ...overrides,
+  });
+}
