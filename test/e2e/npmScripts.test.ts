@@ -24,6 +24,7 @@ describe('the README quick start, through npm', () => {
     expect(summaries).toHaveLength(1);
     expect(simpleSummary(result.stdout)).toEqual({
       received: 1000,
+      redeliveries: 0,
       succeeded: 1000,
       skipped: 0,
       ignored: 0,

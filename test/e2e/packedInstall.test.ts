@@ -7,6 +7,7 @@ import {
   ok,
   outsideEnv as env,
   packPackages,
+  publishablePackages,
   repo,
   type PackedPackage,
 } from '../support/packedPackages.js';
@@ -17,7 +18,18 @@ import { countsOf, runCommand } from '../support/runBuiltApp.js';
 // metadata it shares with switchyard, at other versions than the workspace's, and still ends
 // up with one copy of each (they are peer dependencies).
 
-const PACKAGES = ['core', 'kafka', 'sqs', 'observability', 'routing', 'sentry'] as const;
+const PACKAGES = [
+  'cli',
+  'core',
+  'kafka',
+  'lambda',
+  'nats',
+  'observability',
+  'processor',
+  'routing',
+  'sentry',
+  'sqs',
+] as const;
 const SHARED_METADATA = ['class-validator', 'class-transformer', 'reflect-metadata', 'inversify'] as const;
 
 /**
@@ -128,6 +140,10 @@ const PEERS: Record<(typeof PACKAGES)[number], readonly string[]> = {
   observability: ['class-validator'],
   routing: ['class-validator', 'class-transformer'],
   sentry: ['class-validator'],
+  nats: ['class-validator'],
+  cli: [],
+  lambda: [],
+  processor: [],
 };
 
 let work: string;
@@ -145,13 +161,18 @@ beforeAll(async () => {
   );
 }, 60_000);
 
+// A project with every package's dependencies installed: removing it can take more than the default 10 s.
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe('the packed @switchyard packages', () => {
   it('packs every package', () => {
     expect([...packed.keys()].sort()).toEqual(PACKAGES.map((name) => `@switchyard/${name}`).sort());
+    // A new package joins this list, or the test stops covering what a service installs.
+    expect(publishablePackages().filter((name) => name.startsWith('@switchyard/'))).toEqual(
+      PACKAGES.map((name) => `@switchyard/${name}`),
+    );
   });
 
   it.each(PACKAGES)('%s: the packed package.json is one a service can depend on', (name) => {
@@ -190,7 +211,16 @@ describe('the packed @switchyard packages', () => {
       const { files, unpacked } = packed.get(`@switchyard/${name}`)!;
       expect(files).toContain('package/README.md');
       expect(files.filter((file) => file.includes('.tsbuildinfo'))).toEqual([]);
-      expect(files.filter((file) => !/^package\/(dist|src)\/|^package\/[^/]+$/.test(file))).toEqual([]);
+      // dist, src, top-level files, and the asset folders the manifest names (console pages, templates).
+      const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as Manifest;
+      const folders = [
+        'dist',
+        'src',
+        ...(manifest.files as string[]).filter((entry) => !/[.!*]/.test(entry)),
+      ];
+      const shipped = (file: string) =>
+        /^package\/[^/]+$/.test(file) || folders.some((folder) => file.startsWith(`package/${folder}/`));
+      expect(files.filter((file) => !shipped(file))).toEqual([]);
       const dangling: string[] = [];
       for (const file of files.filter((path) => path.endsWith('.map'))) {
         const path = join(unpacked, file.slice('package/'.length));
