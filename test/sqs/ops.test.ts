@@ -1,7 +1,7 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DEAD_LETTER_ATTRIBUTES, RejectMessage } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { jsonOf, switchyard } from '../support/runSwitchyard.js';
+import { sendDeadLetter } from './deadLetters.js';
 import { handlerState, order, OrderDaemon, ORDER_MEDIA_TYPE, resetHandler } from './fixtures.js';
 import {
   attribute,
@@ -27,28 +27,6 @@ interface Listed {
     newest: string;
   }>;
   messages?: Array<{ id: string; reason: string; body: string; attributes: Record<string, string> }>;
-}
-
-/** A dead letter as the SQS transport writes it (DeadLetterSender), for cases a daemon cannot make quickly. */
-async function sendDeadLetter(
-  client: SQSClient,
-  dlq: string,
-  body: string,
-  dead: { reason: string; source: string; attempts?: number },
-  attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }> = {},
-): Promise<void> {
-  await client.send(
-    new SendMessageCommand({
-      QueueUrl: dlq,
-      MessageBody: body,
-      MessageAttributes: {
-        [DEAD_LETTER_ATTRIBUTES.reason]: { DataType: 'String', StringValue: dead.reason },
-        [DEAD_LETTER_ATTRIBUTES.source]: { DataType: 'String', StringValue: dead.source },
-        [DEAD_LETTER_ATTRIBUTES.attempts]: { DataType: 'Number', StringValue: String(dead.attempts ?? 5) },
-        ...attributes,
-      },
-    }),
-  );
 }
 
 describe.skipIf(noElasticMq)('switchyard dlq on SQS (ElasticMQ)', () => {

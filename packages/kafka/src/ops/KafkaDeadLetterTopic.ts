@@ -4,6 +4,8 @@ import { checkTopic, kafkaFailure, topicOffsets, type OpsKafka } from './opsKafk
 import { readTopic } from './readTopic.js';
 import { readReplayProgress, type PartitionProgress } from './replayProgress.js';
 
+const REPLAY_SESSION_TIMEOUT_MS = 10_000;
+
 /** Why a dead letter was not replayed. */
 export type KafkaReplaySkip = 'filtered' | 'bounded' | 'no source' | 'commit metadata full';
 
@@ -156,6 +158,10 @@ export class KafkaDeadLetterTopic {
       groupId: this.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 250,
+      // A killed replay stays a member until its session times out, and #checkIdle refuses the
+      // next run until then: short, so an operator re-running after a crash waits seconds, not 30.
+      sessionTimeout: REPLAY_SESSION_TIMEOUT_MS,
+      heartbeatInterval: 1000,
     });
     let resolveDone!: () => void;
     let fail!: (error: unknown) => void;
@@ -255,7 +261,8 @@ export class KafkaDeadLetterTopic {
       const members = groups[0]?.members.length ?? 0;
       if (members > 0)
         throw new Error(
-          `replay group ${this.groupId} has ${members} member(s): another replay is running; wait for it, or pass --group`,
+          `replay group ${this.groupId} has ${members} member(s): another replay is running, or one was killed ` +
+            `(it leaves the group within ${REPLAY_SESSION_TIMEOUT_MS / 1000} s); wait and run it again`,
         );
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('replay group')) throw error;
