@@ -51,11 +51,11 @@ else
         },
         producer: () => {
           const client = new NatsClient(settings, 'conformance-producer', silentLogger);
-          return new NatsProducer(
-            client,
-            { defaultSubject: names.subject, routes: {}, publishTimeoutMs: 5000 },
-            client.use(),
-          );
+          return new NatsProducer(client, {
+            defaultSubject: names.subject,
+            routes: {},
+            publishTimeoutMs: 5000,
+          });
         },
         publish: (messages) =>
           publishRaw(

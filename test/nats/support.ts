@@ -1,4 +1,8 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -8,9 +12,13 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { connect, headers as newHeaders, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { NatsConfig } from '@switchyard/nats';
-import { pino } from 'pino';
+import { ConsumerDaemon, handles, type HandlerContext, type RunningDaemon } from '@switchyard/core';
+import { MEDIA_TYPE_HEADER, NATS_KEY_HEADER, NatsConfig, natsTransportFactory } from '@switchyard/nats';
+import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
+import { EVENT_MEDIA_TYPE, TestEvent } from '../kafka/child/TestEvent.js';
+
+export { EVENT_MEDIA_TYPE, TestEvent };
 
 export const natsServers = inject('natsServers');
 export const natsServerBinary = inject('natsServerBinary');
@@ -153,4 +161,110 @@ export function natsSettings(names: TestStream, overrides: Partial<NatsConfig> =
     subject: names.subject,
     ...overrides,
   });
+}
+
+export type EventHandler = (event: TestEvent, context: HandlerContext) => Promise<void> | void;
+
+export interface DaemonOptions {
+  readonly names: TestStream;
+  readonly servers?: string;
+  readonly durable?: string;
+  readonly concurrency?: number;
+  /** More flags, e.g. `--set nats.createStream=true`. */
+  readonly extraArgs?: readonly string[];
+  /** `NATS_TEST__…` variables. */
+  readonly env?: Record<string, string>;
+  readonly logger?: Logger;
+}
+
+/** A daemon on NATS with one handler for TestEvent, configured through its real flags. */
+export function startDaemon(handler: EventHandler, options: DaemonOptions): Promise<RunningDaemon> {
+  const handlerFunction = handles(TestEvent)((message: object, context: HandlerContext) =>
+    handler(message as TestEvent, context),
+  );
+  class NatsTestDaemon extends ConsumerDaemon {
+    readonly name = 'nats-test';
+    override readonly handlers = [handlerFunction];
+    override readonly transports = [natsTransportFactory];
+  }
+  return new NatsTestDaemon().start({
+    argv: [
+      '--nats-servers',
+      options.servers ?? natsServers,
+      '--stream',
+      options.names.stream,
+      '--subject',
+      options.names.subject,
+      '--durable',
+      options.durable ?? 'nats-test',
+      '--concurrency',
+      String(options.concurrency ?? 16),
+      ...(options.extraArgs ?? []),
+    ],
+    env: {
+      NATS_TEST__CONSUMER__BACKOFF_BASE_SECONDS: '0.05',
+      NATS_TEST__CONSUMER__BACKOFF_MAX_SECONDS: '0.2',
+      ...options.env,
+    },
+    logger: options.logger ?? silentLogger,
+  });
+}
+
+/** `count` TestEvents over `keys` keys (each key's seq counting up), the media type and key in headers. */
+export function events(count: number, keys: number): RawMessage[] {
+  const seqByKey = new Map<string, number>();
+  return Array.from({ length: count }, (_, index) => {
+    const key = `k${index % keys}`;
+    const seq = seqByKey.get(key) ?? 0;
+    seqByKey.set(key, seq + 1);
+    return {
+      body: JSON.stringify({ key, seq }),
+      headers: { [MEDIA_TYPE_HEADER]: EVENT_MEDIA_TYPE, [NATS_KEY_HEADER]: key },
+    };
+  });
+}
+
+const CHILD_DIR = fileURLToPath(new URL('./child/', import.meta.url));
+
+/**
+ * The recording daemon in its own process (so it can be SIGKILLed): `args` are its flags, each
+ * handled message is appended to `recordFile` as "key seq messageId".
+ */
+export function spawnDaemon(
+  args: readonly string[],
+  recordFile = '/dev/null',
+  env: Record<string, string> = {},
+): ChildProcessWithoutNullStreams {
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      join(CHILD_DIR, '../../kafka/child/register.ts'),
+      '--import',
+      join(CHILD_DIR, 'register.ts'),
+      join(CHILD_DIR, 'recordingDaemon.ts'),
+      ...args,
+    ],
+    {
+      env: {
+        ...process.env,
+        RECORD_FILE: recordFile,
+        NATS_CRASH_TEST__DAEMON__LOG_LEVEL: 'warn',
+        NATS_CRASH_TEST__CONSUMER__BACKOFF_BASE_SECONDS: '0.05',
+        NATS_CRASH_TEST__CONSUMER__BACKOFF_MAX_SECONDS: '0.2',
+        ...env,
+      },
+      stdio: 'pipe',
+    },
+  );
+}
+
+/** "key/seq" of each line a recording daemon wrote (a line cut by a SIGKILL is left out). */
+export function recorded(file: string): string[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((parts) => parts.length === 3 && parts[2] !== '')
+    .map(([key, seq]) => `${key}/${seq}`);
 }

@@ -31,8 +31,8 @@ export interface OwnNats extends RunningNats {
   up(): Promise<void>;
 }
 
-/** Whether a NATS server answers at `servers` and has JetStream enabled. */
-export async function hasJetStream(servers: string): Promise<boolean> {
+/** Whether a NATS server answers at `servers` (and, with `jetStream`, has JetStream enabled). */
+export async function hasJetStream(servers: string, jetStream = true): Promise<boolean> {
   let connection;
   try {
     connection = await connect({ servers, timeout: 1000, maxReconnectAttempts: 0 });
@@ -40,7 +40,7 @@ export async function hasJetStream(servers: string): Promise<boolean> {
     return false;
   }
   try {
-    await (await jetstreamManager(connection)).getAccountInfo();
+    if (jetStream) await (await jetstreamManager(connection)).getAccountInfo();
     return true;
   } catch {
     return false;
@@ -66,21 +66,23 @@ export async function useNats(suite: string): Promise<RunningNats | undefined> {
   return startNats();
 }
 
-/** A nats-server of this process's own, with JetStream, on a free port and its own store directory. */
-export async function startNats(): Promise<OwnNats> {
+/**
+ * A nats-server of this process's own on a free port, with JetStream and its own store directory
+ * (`jetStream: false`: a server without it, for the start-up check that names the missing `-js`).
+ */
+export async function startNats({ jetStream = true }: { jetStream?: boolean } = {}): Promise<OwnNats> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'switchyard-nats-'));
   const servers = `127.0.0.1:${port}`;
   let output = '';
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
-    const started = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const args = ['-a', '127.0.0.1', '-p', String(port), ...(jetStream ? ['-js', '-sd', storeDir] : [])];
+    const started = spawn(NATS_SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     started.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
     child = started;
     const deadline = Date.now() + 30_000;
-    while (!(await hasJetStream(servers))) {
+    while (!(await hasJetStream(servers, jetStream))) {
       if (started.exitCode !== null)
         throw new Error(`nats-server exited (${started.exitCode}) on port ${port}: ${output}`);
       if (Date.now() > deadline) {

@@ -29,11 +29,16 @@ export interface SubjectRouting {
  */
 export class NatsProducer implements TransportProducer {
   #js: JetStreamClient | undefined;
+  /**
+   * Counted in as a user of the shared connection on the first send only: a producer that never
+   * sent does not keep the connection (and the process) alive after the transport let it go, e.g.
+   * when the transport's start-up check failed.
+   */
+  #release: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly client: NatsClient,
     private readonly routing: SubjectRouting,
-    private readonly releaseClient: () => Promise<void>,
   ) {}
 
   subjectFor(message: Pick<OutgoingMessage, 'mediaType' | 'destination'>): string {
@@ -55,6 +60,7 @@ export class NatsProducer implements TransportProducer {
     }
     headers.set(MEDIA_TYPE_HEADER, message.mediaType);
     if (message.key !== undefined) headers.set(NATS_KEY_HEADER, message.key);
+    this.#release ??= this.client.use();
     this.#js ??= jetstream(await this.client.connection());
     const ack = await publishConfirmed(this.#js, subject, message.body, {
       headers,
@@ -65,6 +71,9 @@ export class NatsProducer implements TransportProducer {
   }
 
   async close(): Promise<void> {
-    await this.releaseClient();
+    const release = this.#release;
+    this.#release = undefined;
+    this.#js = undefined;
+    await release?.();
   }
 }

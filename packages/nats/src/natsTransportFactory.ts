@@ -88,16 +88,11 @@ function bindProducer({ bind }: ContainerModuleLoadOptions, settings: NatsConfig
       ),
   );
   bind(NATS_PRODUCER).toDynamicValue((context) => {
-    const client = context.get<NatsClient>(NATS_CLIENT);
-    return new NatsProducer(
-      client,
-      {
-        defaultSubject: settings.produceSubject || (/[*>]/.test(settings.subject) ? '' : settings.subject),
-        routes: parseRoutes(settings.subjectRoutes),
-        publishTimeoutMs: settings.publishTimeoutMs,
-      },
-      client.use(),
-    );
+    return new NatsProducer(context.get<NatsClient>(NATS_CLIENT), {
+      defaultSubject: settings.produceSubject || (/[*>]/.test(settings.subject) ? '' : settings.subject),
+      routes: parseRoutes(settings.subjectRoutes),
+      publishTimeoutMs: settings.publishTimeoutMs,
+    });
   });
 }
 
