@@ -1,7 +1,7 @@
 /**
  * Writes docs/reference/config.md and docs/reference/cli.md from the code itself: the config
  * sections of every package (keys, types and defaults at run time, descriptions from the JSDoc of
- * their source) and the daemon's commander program (what `--help` prints).
+ * their source), the daemon's commander program and the `switchyard` command's (what `--help` prints).
  *
  *   npm run docs:reference        (builds, then runs this file with Node's type stripping)
  *
@@ -11,7 +11,9 @@ import 'reflect-metadata';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildProgram } from '@switchyard/cli';
 import { ConsumerDaemon, type ConfigClass, type DaemonPlugin, type TransportFactory } from '@switchyard/core';
+import type { Command } from 'commander';
 import { kafkaTransportFactory } from '@switchyard/kafka';
 import { natsTransportFactory } from '@switchyard/nats';
 import { healthPlugin, tracingPlugin } from '@switchyard/observability';
@@ -249,8 +251,26 @@ export function renderCliReference(): string {
     '```text',
     program.helpInformation().trimEnd(),
     '```',
+    '',
+    '## The `switchyard` command',
+    '',
+    '`@switchyard/cli`: each command and what its `--help` prints. Exit codes: 0 done, 1 the work',
+    'failed (one line on standard error naming the problem), 2 a wrong command line.',
+    ...commandHelp(buildProgram()),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** `command`'s help and, in turn, each of its subcommands' (commander's `help` command aside). */
+function commandHelp(command: Command, path = 'switchyard'): string[] {
+  command.configureHelp({ helpWidth: HELP_WIDTH });
+  const own = ['', `### \`${path}\``, '', '```text', command.helpInformation().trimEnd(), '```'];
+  return [
+    ...own,
+    ...command.commands
+      .filter((sub) => sub.name() !== 'help')
+      .flatMap((sub) => commandHelp(sub, `${path} ${sub.name()}`)),
+  ];
 }
 
 /** Run as a script: write both files. */

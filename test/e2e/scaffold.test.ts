@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { npm, ok, outsideEnv } from '../support/packedPackages.js';
 import { scaffoldedProject, type ScaffoldedProject } from '../support/packedScaffold.js';
 import { countsOf, runCommand, type AppRun } from '../support/runBuiltApp.js';
+import { freePort } from '../servers/freePort.js';
 
 // `npm create switchyard` as a newcomer runs it: every package packed, create-switchyard and the
 // generated project installed from the tarballs outside the repository (test/support/packedScaffold.ts),
@@ -114,12 +115,24 @@ describe('a project from npm create switchyard, installed from the packed packag
     );
     expect(name.code).toBe(2);
     expect(name.stderr).toContain('"My Service" is not a valid package name');
+    const both = await node(
+      [
+        bin('create-switchyard'),
+        join(scaffold.project, 'variants', 'z'),
+        '--processor',
+        '--transport',
+        'kafka',
+      ],
+      scaffold.tools,
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/option '--processor' cannot be used with option '--transport <name>'/);
   });
 });
 
 // The other options' projects, generated beside it: each builds and passes its own test against
 // the installed packages (the project's node_modules, one level up).
-describe.each(['--transport memory', '--transport sqs', '--transport kafka', '--sentry'])(
+describe.each(['--transport memory', '--transport sqs', '--transport kafka', '--transport nats', '--sentry'])(
   'create-switchyard %s',
   (flags) => {
     it('generates a project that builds and passes its test', async () => {
@@ -138,3 +151,46 @@ describe.each(['--transport memory', '--transport sqs', '--transport kafka', '--
     }, 120_000);
   },
 );
+
+// --processor: a project for `switchyard process config.yaml` (an HTTP source to start with).
+describe('create-switchyard --processor', () => {
+  it('generates a processor project: it typechecks, passes its test, and serves its handler over HTTP', async () => {
+    const dir = join(scaffold.project, 'variants', 'processor');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(scaffold.project, 'variants'), { recursive: true });
+    ok(
+      await node([bin('create-switchyard'), dir, '--name', 'greeter', '--processor'], scaffold.tools),
+      'create-switchyard --processor',
+    );
+    const tools = join(scaffold.project, 'node_modules', '.bin');
+    ok(await node([join(tools, 'tsc'), '-p', 'tsconfig.json'], dir), 'tsc');
+    const test = ok(await node([join(tools, 'vitest'), 'run'], dir), 'vitest run');
+    expect(test.stdout).toMatch(/Tests\s+3 passed \(3\)/);
+
+    // npm start is `switchyard process config.yaml` (package.json, checked in packages/cli/test).
+    const port = await freePort();
+    let pid: number | undefined;
+    const child = runCommand(process.execPath, [join(tools, 'switchyard'), 'process', 'config.yaml'], {
+      cwd: dir,
+      env: { ...outsideEnv, PORT: String(port) },
+      onStart: (started) => (pid = started),
+    });
+    const post = (body: string) =>
+      fetch(`http://127.0.0.1:${port}/events`, { method: 'POST', body }).then(async (response) => ({
+        status: response.status,
+        text: await response.text(),
+      }));
+    let greeted: { status: number; text: string } | undefined;
+    for (let tries = 0; tries < 150 && greeted === undefined; tries += 1) {
+      greeted = await post('{"name":"Ada"}').catch(() => undefined);
+      if (greeted === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(greeted).toEqual({ status: 200, text: JSON.stringify({ text: 'hello, Ada' }) });
+    const rejected = await post('not json');
+    expect(rejected.status).toBe(422);
+    expect(rejected.text).toContain('the body is not JSON');
+    process.kill(pid!, 'SIGTERM');
+    const stopped = await child;
+    expect(stopped.code, `${stopped.stdout}\n${stopped.stderr}`).toBe(0);
+  }, 180_000);
+});

@@ -109,15 +109,29 @@ describe('the simple example daemon (built, in a child process)', () => {
     '%s stops a running daemon gracefully: summary and exit 0',
     async (signal) => {
       let pid = 0;
+      // Signalled after its first progress line: main() installs the signal handlers before it
+      // starts the progress timer (a fixed wait could signal a slow start before that, and Node's
+      // default action would kill it).
+      let handled: () => void;
+      const handling = new Promise<void>((resolve) => (handled = resolve));
       const finished = run([], {
-        env: { SIMPLE_CONSUMER__DAEMON__PROGRESS_INTERVAL_MS: '0' },
+        env: { SIMPLE_CONSUMER__DAEMON__PROGRESS_INTERVAL_MS: '300' },
         onStart: (started) => (pid = started),
+        onStdout: (stdout) => {
+          if (stdout.includes('"msg":"progress"')) handled();
+        },
       });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await handling;
       process.kill(pid, signal);
       const result = await finished;
-      expect(result.code).toBe(0);
+      expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain(`"signal":"${signal}","msg":"signal received: shutting down"`);
+      // The summary is the last word: after the draining line, not overtaking it.
+      const lines = result.stdout.trimEnd().split('\n');
+      const draining = lines.findIndex((line) => line.includes('stopping: draining in-flight messages'));
+      const summaryLine = lines.findIndex((line) => line.startsWith('simple-consumer summary:'));
+      expect(draining).toBeGreaterThanOrEqual(0);
+      expect(summaryLine).toBeGreaterThan(draining);
       // In-flight handlers finished: every received message either succeeded or was released unstarted.
       const summary = summaryOf(result.stdout);
       const released = Number(/"released":(\d+)/.exec(result.stdout)?.[1] ?? 0);

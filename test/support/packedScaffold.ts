@@ -37,7 +37,13 @@ const CACHE_PREFIX = 'switchyard-scaffold-';
 const READY = '.scaffold-ready';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The packages a variant may import that the default project does not. */
-export const VARIANT_PACKAGES = ['@switchyard/sentry', '@switchyard/nats'];
+export const VARIANT_PACKAGES = [
+  '@switchyard/sentry',
+  '@switchyard/nats',
+  // --processor: the switchyard command and the processor's config loader and types.
+  '@switchyard/cli',
+  '@switchyard/processor',
+];
 
 /** The installed project for the current packages: from the cache, or packed, generated and installed now. */
 export async function scaffoldedProject(): Promise<ScaffoldedProject> {

@@ -14,6 +14,8 @@ export interface RunOptions {
   stdin?: string;
   /** Called with the child's pid once it runs (to signal it). */
   onStart?: (pid: number) => void;
+  /** Called with the standard output so far, each time more arrives (to wait for a line). */
+  onStdout?: (stdout: string) => void;
   /** Working directory (where a default `.env` is read from); default: the test's. */
   cwd?: string;
 }
@@ -33,7 +35,10 @@ export function runCommand(command: string, args: string[], options: RunOptions 
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onStdout?.(stdout);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../src/CliError.js';
 import { DEV_DEPENDENCIES, SHARED_METADATA_LIBRARIES } from '../src/init/packageManifest.js';
+import { processorFiles, processorName } from '../src/init/processorFiles.js';
 import { projectFiles } from '../src/init/projectFiles.js';
 import { projectNames } from '../src/init/projectNames.js';
 import { renderTemplate } from '../src/init/renderTemplate.js';
@@ -162,6 +163,52 @@ describe('project names', () => {
       expect(error).toMatchObject({ exitCode: 2, message: expect.stringContaining('pass one with --name') });
     },
   );
+});
+
+describe('the generated processor project (--processor)', () => {
+  const files = new Map(
+    processorFiles(projectNames('my-processor'), '1.2.3', readTemplate).map((file) => [
+      file.path,
+      file.content,
+    ]),
+  );
+
+  it('has config.yaml, the handler in a folder of its own, its test, and no daemon', () => {
+    expect([...files.keys()].sort()).toEqual([
+      '.gitignore',
+      'README.md',
+      'config.yaml',
+      'handler/handler.ts',
+      'package.json',
+      'test/handler.test.ts',
+      'tsconfig.json',
+    ]);
+    for (const [path, content] of files) expect(content, path).not.toMatch(/\{\{|\}\}/);
+    expect(files.get('config.yaml')).toMatch(/^name: my-processor$/m);
+    expect(files.get('config.yaml')).toMatch(/^ {2}handlerPath: \.\/handler /m);
+  });
+
+  it('package.json: npm start is switchyard process, the packages at this version, core’s peers', () => {
+    const manifest = manifestOf(files);
+    expect(manifest.scripts).toEqual({
+      build: 'tsc -p tsconfig.json',
+      start: 'switchyard process config.yaml',
+      test: 'vitest run',
+    });
+    expect(manifest.dependencies).toEqual({
+      '@switchyard/cli': '^1.2.3',
+      '@switchyard/core': '^1.2.3',
+      '@switchyard/processor': '^1.2.3',
+      ...SHARED_METADATA_LIBRARIES,
+    });
+    expect(Object.keys(manifest.devDependencies).sort()).toEqual(['@types/node', 'typescript', 'vitest']);
+  });
+
+  it('names the processor as config.yaml allows ([a-z][a-z0-9-]*)', () => {
+    expect(processorName(projectNames('@acme/orders.enricher'))).toBe('orders-enricher');
+    expect(processorName(projectNames('2fast'))).toBe('processor-2fast');
+    expect(processorName(projectNames('a_b~c'))).toBe('a-b-c');
+  });
 });
 
 describe('templates', () => {

@@ -9,6 +9,7 @@ interface InitFlags {
   sentry: boolean;
   force: boolean;
   name?: string;
+  processor: boolean;
 }
 
 /** `switchyard init <dir>`: a new service project (schema, handler, daemon, test) in `dir`. */
@@ -24,6 +25,14 @@ export const addInitCommand: AddCommand = (program: Command) => {
       ).choices(TRANSPORT_CHOICES),
     )
     .option('--sentry', 'add @switchyard/sentry (error reporting, off until enabled)', false)
+    .addOption(
+      new Option(
+        '--processor',
+        'a project for switchyard process instead: config.yaml (an HTTP source to start with), handler/handler.ts, its test',
+      )
+        .default(false)
+        .conflicts(['transport', 'sentry']),
+    )
     .option('--name <name>', 'the package name (default: the folder name)')
     .option(
       '--force',
@@ -33,9 +42,10 @@ export const addInitCommand: AddCommand = (program: Command) => {
     .action((dir: string, flags: InitFlags) => {
       const result = initProject(dir, flags);
       const shown = relative(process.cwd(), result.dir) || '.';
+      const run = flags.processor ? 'npm start' : 'npm run build && npm start -- --count 5';
       process.stdout.write(
         `Created ${result.packageName} in ${shown} (${result.files.length} files). Next:\n` +
-          `  cd ${shown}\n  npm install\n  npm test\n  npm run build && npm start -- --count 5\n`,
+          `  cd ${shown}\n  npm install\n  npm test\n  ${run}\n`,
       );
     });
 };

@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { LifecycleHook } from '../plugins/LifecycleHook.js';
 import { Producer } from '../producer/Producer.js';
 import { DestinationRouter } from '../producer/DestinationRouter.js';
@@ -98,13 +98,21 @@ export class RunningDaemon {
   }
 
   /**
-   * Writes `<name> summary: received=… (redeliveries=…) succeeded=… …` once every log line before
-   * it is out: pino writes standard output asynchronously, so a line written at once would overtake
-   * the "draining" line logged before it.
+   * Writes `<name> summary: received=… (redeliveries=…) succeeded=… …` after every log line before
+   * it. pino writes standard output asynchronously, and its flush callback can come before the
+   * buffered lines are out, so a line written to process.stdout would overtake the "draining" line
+   * logged before it: when the logs go to standard output, the summary goes through their stream.
    */
-  async writeSummary(write: (text: string) => void = (text) => process.stdout.write(text)): Promise<void> {
+  async writeSummary(write: (text: string) => void = this.#standardOutput()): Promise<void> {
     await flushed(this.logger);
     write(`${this.name} summary: ${this.counter.summaryLine()}\n`);
+  }
+
+  #standardOutput(): (text: string) => void {
+    const stream = (this.logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+      { fd?: unknown; write(text: string): unknown } | undefined;
+    if (stream?.fd === 1) return (text) => void stream.write(text);
+    return (text) => void process.stdout.write(text);
   }
 
   /** Resolves once `count` messages have reached a final outcome. */
