@@ -19,6 +19,7 @@ export async function groupLag(
   groupId: string,
   topics: readonly string[],
 ): Promise<PartitionLag[]> {
+  for (const topic of topics) await checkTopic(ops, topic);
   let committed;
   try {
     committed = await ops.admin.fetchOffsets(
@@ -33,7 +34,6 @@ export async function groupLag(
     );
   const rows: PartitionLag[] = [];
   for (const { topic, partitions } of committed) {
-    if (topics.length > 0) await checkTopic(ops, topic);
     const ends = await topicOffsets(ops, topic);
     for (const [partition, { low, high }] of [...ends].sort(([a], [b]) => a - b)) {
       const found = partitions.find((entry) => entry.partition === partition);

@@ -35,7 +35,10 @@ export async function tailTopic(ops: OpsKafka, topic: string, options: TailOptio
         partition === options.partition && options.from === 'earliest' ? low : high,
       ]),
     );
-  } else start = options.from;
+  } else if (options.from === 'latest')
+    // The end offsets now, not when the throwaway group has joined: a record produced meanwhile shows.
+    start = new Map([...offsets].map(([partition, { high }]) => [partition, high]));
+  else start = options.from;
   await readTopic(ops, topic, {
     start,
     signal: options.signal,

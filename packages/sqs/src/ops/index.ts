@@ -8,4 +8,5 @@ export {
   type SqsReplaySkip,
 } from './SqsDeadLetterQueue.js';
 export { peekQueue } from './peekQueue.js';
+export { oldestOfSample } from './oldestMessage.js';
 export { SQS_DEAD_LETTER_ONLY, type SqsDeadLetter, type SqsOpsMessage } from './sqsRecord.js';
