@@ -9,6 +9,7 @@ import {
   type TransportProducer,
 } from '@switchyard/core';
 import { kafkaTransportFactory } from '@switchyard/kafka';
+import { natsTransportFactory } from '@switchyard/nats';
 import { HEALTH_CHECK, healthPlugin, type HealthCheck } from '@switchyard/observability';
 import { sentryPlugin } from '@switchyard/sentry';
 import { sqsTransportFactory } from '@switchyard/sqs';
@@ -27,7 +28,7 @@ const SINK = Symbol.for('switchyard.processor.Sink');
 
 /**
  * `switchyard process`: a ConsumerDaemon whose one handler is the worker pool. The source is the
- * daemon's transport (Kafka, SQS, HTTP or the embedded bus), the sink a transport producer; outcomes,
+ * daemon's transport (Kafka, SQS, NATS JetStream, HTTP or the embedded bus), the sink a transport producer; outcomes,
  * retries, dead letters, health, metrics, Sentry and shutdown are the daemon's. The pool and the
  * sink are closed after the daemon has drained.
  */
@@ -55,7 +56,6 @@ export class ProcessorDaemon extends ConsumerDaemon {
               host: source.host,
               path: source.path,
               capacity: processor.queueSize,
-              maxBodyBytes: 1_048_576,
             },
             replies!,
           )
@@ -63,6 +63,7 @@ export class ProcessorDaemon extends ConsumerDaemon {
     this.transports = [
       kafkaTransportFactory,
       sqsTransportFactory,
+      natsTransportFactory,
       ...(this.httpSource === undefined ? [] : [httpSourceFactory(this.httpSource)]),
     ];
     const processorModule = new ContainerModule(({ bind }) => {

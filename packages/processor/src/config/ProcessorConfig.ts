@@ -40,6 +40,15 @@ export type SourceConfig =
       readonly region: string;
       readonly deadLetterQueueUrl: string;
     }
+  | {
+      readonly kind: 'nats';
+      readonly servers: readonly string[];
+      readonly stream: string;
+      readonly subject: string;
+      readonly durable: string;
+      readonly createStream: boolean;
+      readonly createConsumer: boolean;
+    }
   | { readonly kind: 'http'; readonly port: number; readonly host: string; readonly path: string }
   | { readonly kind: 'memory'; readonly queue: string };
 
@@ -52,6 +61,7 @@ export type SinkConfig =
     }
   | { readonly kind: 'sqs'; readonly queueUrl: string; readonly endpoint: string; readonly region: string }
   | { readonly kind: 'sns'; readonly topicArn: string; readonly endpoint: string; readonly region: string }
+  | { readonly kind: 'nats'; readonly servers: readonly string[]; readonly subject: string }
   | {
       readonly kind: 'http';
       readonly url: string;

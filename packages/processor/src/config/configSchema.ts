@@ -140,6 +140,25 @@ export const CONFIG_SCHEMA = {
         },
         required: ['queueUrl'],
       },
+      nats: {
+        properties: {
+          servers: list('NATS servers, host:port', '127.0.0.1:4222'),
+          stream: str('JetStream stream to consume', { minLength: 1, examples: ['EVENTS'] }),
+          subject: str('filter subject (wildcards allowed); empty: the whole stream', { default: '' }),
+          durable: str('durable pull consumer; default: the name', { default: '' }),
+          createStream: {
+            type: 'boolean',
+            default: false,
+            description: 'create the stream (on subject) and its dead-letter stream when missing',
+          },
+          createConsumer: {
+            type: 'boolean',
+            default: false,
+            description: 'create the durable consumer when missing',
+          },
+        },
+        required: ['servers', 'stream'],
+      },
       http: {
         properties: {
           port: int('port to listen on', 0),
@@ -187,6 +206,16 @@ export const CONFIG_SCHEMA = {
           region,
         },
         required: ['topicArn'],
+      },
+      nats: {
+        properties: {
+          servers: list('NATS servers, host:port', '127.0.0.1:4222'),
+          subject: str('subject to publish to (a stream must capture it)', {
+            minLength: 1,
+            examples: ['events.out'],
+          }),
+        },
+        required: ['servers', 'subject'],
       },
       http: {
         properties: {

@@ -22,7 +22,8 @@ export interface LoadedProcessorConfig {
   readonly daemonSets: readonly string[];
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+// verbose: errors carry the failing value and its schema, which the messages quote.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(CONFIG_SCHEMA);
 
 /** Reads, interpolates, overrides and validates config.yaml; throws `ConfigError` with every problem. */
@@ -94,7 +95,7 @@ function applySets(config: Record<string, unknown>, sets: readonly string[], pro
 
 const isListKey = (path: string[]): boolean =>
   path.length === 2 &&
-  ['brokers', 'topics'].includes(path[1]!) &&
+  ['brokers', 'topics', 'servers'].includes(path[1]!) &&
   (path[0] === 'source' || path[0] === 'sink');
 
 /** if/then wrappers report "must match then" besides the real error: only the real one is shown. */
@@ -234,6 +235,7 @@ function normalize(raw: Raw, folder: string): ProcessorConfig {
 const SOURCE_DEFAULTS: Record<string, Record<string, unknown>> = {
   kafka: { consumerGroup: '', offset: 'latest', deadLetterTopic: '' },
   sqs: { endpoint: '', region: '', deadLetterQueueUrl: '' },
+  nats: { subject: '', durable: '', createStream: false, createConsumer: false },
   http: { host: '0.0.0.0', path: '/' },
   memory: { queue: 'processor-in' },
 };
@@ -241,6 +243,7 @@ const SINK_DEFAULTS: Record<string, Record<string, unknown>> = {
   kafka: { partitioner: 'hash' },
   sqs: { endpoint: '', region: '' },
   sns: { endpoint: '', region: '' },
+  nats: {},
   http: { headers: {}, timeoutMs: 10_000 },
   memory: { queue: 'processor-out' },
   none: {},

@@ -11,7 +11,6 @@ export interface HttpSourceOptions {
   readonly path: string;
   /** Requests waiting for the pool, at most; one more is answered 503 at once. */
   readonly capacity: number;
-  readonly maxBodyBytes: number;
 }
 
 /**
@@ -27,6 +26,8 @@ export class HttpSource implements Transport {
   readonly #responses = new Map<string, ServerResponse>();
   #wake: (() => void) | undefined;
   #server: Server | undefined;
+  /** Larger bodies are answered 413 (the daemon's consumer.maxBodyBytes, set when it is selected). */
+  maxBodyBytes = 1_048_576;
 
   constructor(
     private readonly options: HttpSourceOptions,
@@ -108,12 +109,8 @@ export class HttpSource implements Transport {
     let size = 0;
     for await (const chunk of request as AsyncIterable<Buffer>) {
       size += chunk.byteLength;
-      if (size > this.options.maxBodyBytes)
-        return reply(
-          response,
-          413,
-          `the body is above ${this.options.maxBodyBytes} bytes (consumer.maxBodyBytes)\n`,
-        );
+      if (size > this.maxBodyBytes)
+        return reply(response, 413, `the body is above ${this.maxBodyBytes} bytes (consumer.maxBodyBytes)\n`);
       chunks.push(chunk);
     }
     const id = randomUUID();

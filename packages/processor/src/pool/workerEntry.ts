@@ -148,6 +148,9 @@ export default async function run(task: Task): Promise<unknown> {
   }
 }
 
+// What a value published as JSON is labelled: the sink's media type, the HTTP answer's content type.
+const JSON_TYPE: Record<string, string> = { 'content-type': 'application/json' };
+
 /**
  * The return value → records: nothing for undefined/null, bytes and strings as they are, an
  * object as JSON, `{ key, value, headers }` with its key, an array as several records.
@@ -160,16 +163,12 @@ function toOutputs(result: unknown): Output[] {
     const { key, value, headers } = result as { key?: unknown; value: unknown; headers?: unknown };
     if (key !== undefined && typeof key !== 'string')
       throw new TypeError('the returned record has a key that is not a string');
-    return [
-      {
-        key,
-        value: typeof value === 'string' || value instanceof Uint8Array ? value : JSON.stringify(value),
-        headers: stringHeaders(headers),
-      },
-    ];
+    if (typeof value === 'string' || value instanceof Uint8Array)
+      return [{ key, value, headers: stringHeaders(headers) }];
+    return [{ key, value: JSON.stringify(value), headers: { ...JSON_TYPE, ...stringHeaders(headers) } }];
   }
   if (typeof result === 'object' || typeof result === 'number' || typeof result === 'boolean')
-    return [{ value: JSON.stringify(result) }];
+    return [{ value: JSON.stringify(result), headers: JSON_TYPE }];
   throw new TypeError(`handleEvent returned a ${typeof result}, which cannot be published`);
 }
 

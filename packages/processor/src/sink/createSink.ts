@@ -2,6 +2,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { MemoryProducer, type MemoryBroker, type TransportProducer } from '@switchyard/core';
 import { createKafkaClient, KafkaConfig, KafkaProducer } from '@switchyard/kafka';
+import { NatsClient, NatsConfig, NatsProducer } from '@switchyard/nats';
 import { SnsProducer, SqsProducer } from '@switchyard/sqs';
 import type { Logger } from 'pino';
 import type { SinkConfig } from '../config/ProcessorConfig.js';
@@ -33,6 +34,20 @@ export function createSink(config: SinkConfig, parts: SinkParts): TransportProdu
     }
     case 'sns':
       return new SnsProducer(new SNSClient(awsOptions(config)), {}, config.topicArn);
+    case 'nats': {
+      // Its own connection: the sink's servers need not be the source's.
+      const settings = Object.assign(new NatsConfig(), { servers: config.servers.join(',') });
+      const client = new NatsClient(
+        settings,
+        `${parts.daemonName}-sink`,
+        parts.logger.child({ sink: 'nats' }),
+      );
+      return new NatsProducer(client, {
+        defaultSubject: config.subject,
+        routes: {},
+        publishTimeoutMs: settings.publishTimeoutMs,
+      });
+    }
     case 'http':
       return new HttpSink(config.url, config.headers, config.timeoutMs);
     case 'memory':

@@ -29,6 +29,18 @@ export function daemonSettings(config: ProcessorConfig): string[] {
       if (source.deadLetterQueueUrl !== '')
         settings.push(`sqs.deadLetterQueueUrl=${source.deadLetterQueueUrl}`);
       break;
+    case 'nats':
+      settings.push(
+        'daemon.transport=nats',
+        `nats.servers=${source.servers.join(',')}`,
+        `nats.stream=${source.stream}`,
+        `nats.mode=${processor.mode}`,
+        `nats.createStream=${source.createStream}`,
+        `nats.createConsumer=${source.createConsumer}`,
+      );
+      if (source.subject !== '') settings.push(`nats.subject=${source.subject}`);
+      if (source.durable !== '') settings.push(`nats.durable=${source.durable}`);
+      break;
     case 'http':
       settings.push('daemon.transport=http');
       break;
