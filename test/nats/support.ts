@@ -261,10 +261,15 @@ export function spawnDaemon(
 
 /** "key/seq" of each line a recording daemon wrote (a line cut by a SIGKILL is left out). */
 export function recorded(file: string): string[] {
+  return recordedLines(file).map(({ id }) => id);
+}
+
+/** Each line a recording daemon wrote: "key/seq" and the delivery attempt that handled it. */
+export function recordedLines(file: string): Array<{ id: string; attempt: number }> {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((line) => line.split(' '))
-    .filter((parts) => parts.length === 3 && parts[2] !== '')
-    .map(([key, seq]) => `${key}/${seq}`);
+    .filter((parts) => parts.length === 4 && parts[3] !== '')
+    .map(([key, seq, , attempt]) => ({ id: `${key}/${seq}`, attempt: Number(attempt) }));
 }
