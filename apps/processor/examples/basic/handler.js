@@ -1,4 +1,3 @@
-// apps/processor/examples/basic/handler.js
 /** @typedef {import('@switchyard/processor').WorkerContext} WorkerContext */
 
 /**
