@@ -138,6 +138,35 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
       }
     });
 
+    it('a topic that does not exist: one line naming it, exit 1, for every command', async () => {
+      const missing = `no-such-topic-${randomUUID().slice(0, 8)}`;
+      for (const args of [
+        ['dlq', 'list', '--topic', missing],
+        ['dlq', 'show', '0/0', '--topic', missing],
+        ['dlq', 'replay', '--topic', missing],
+        ['tail', '--topic', missing],
+        ['lag', '--group', 'lag-test.missing', '--topic', missing],
+      ]) {
+        const run = await switchyard(...args, ...kafka);
+        expect(run.code, args.join(' ')).toBe(1);
+        expect(run.stderr.trim().split('\n'), `${args.join(' ')}: ${run.stderr}`).toHaveLength(1);
+        expect(run.stderr, args.join(' ')).toMatch(
+          new RegExp(`^switchyard: Kafka topic "${missing}" does not exist on \\S+; check the topic name`),
+        );
+      }
+      // A replay whose --to does not exist sends nothing and says so.
+      const dlt = await createTopic(brokers, 1);
+      await produceRaw(brokers, dlt, [{ value: '{}', headers: { 'x-dead-letter-reason': 'x' } }]);
+      const run = await switchyard('dlq', 'replay', '--topic', dlt, ...kafka, '--to', missing);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /^switchyard: cannot replay: replay target topic "no-such-topic-\w+" does not exist/,
+      );
+      const lag = await switchyard('lag', '--group', `lag-test.none-${randomUUID().slice(0, 8)}`, ...kafka);
+      expect(lag.code).toBe(1);
+      expect(lag.stderr).toMatch(/has no committed offsets .*check --group or name a --topic/);
+    });
+
     it('lag: committed, end and lag per partition of a group, once or --watch', async () => {
       const topic = await createTopic(brokers, 2);
       const group = `lag-test.${randomUUID().slice(0, 8)}`;

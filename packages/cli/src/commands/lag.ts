@@ -51,11 +51,11 @@ export const addLagCommand: AddCommand = (program: Command) => {
     .option('--json', 'print JSON (with --watch: one document per reading)', false)
     .action(async (flags: LagFlags) => {
       const target = targetOf(flags);
+      const source = await openLag(target);
       if (target.kind === 'sqs' && !target.peek && !flags.json)
         process.stderr.write(
           "note: OLDEST AGE needs --peek: SQS tells a message's age only by receiving it (or through CloudWatch's ApproximateAgeOfOldestMessage)\n",
         );
-      const source = await openLag(target);
       try {
         await untilInterrupted(async (signal) => {
           do {

@@ -1,4 +1,4 @@
-import { connectKafka, tailTopic } from '@switchyard/kafka';
+import { checkTopic, connectKafka, tailTopic } from '@switchyard/kafka';
 import { createOpsSqsClient, peekQueue, readQueueState } from '@switchyard/sqs';
 import { CliError } from '../CliError.js';
 import type { ShownMessage } from './deadLetters.js';
@@ -25,6 +25,7 @@ export async function tailMessages(where: Where, request: TailRequest): Promise<
   if (where.kind === 'kafka') {
     const ops = await connectKafka(where.brokers);
     try {
+      await checkTopic(ops, where.topic);
       request.note(`reading ${where.topic} without a consumer group commit: no group's offsets move`);
       await tailTopic(ops, where.topic, {
         from: request.from,
