@@ -1,3 +1,4 @@
+import type { ReplayResult } from '@switchyard/core';
 import { connectKafka, DEFAULT_REPLAY_GROUP, KafkaDeadLetterTopic } from '@switchyard/kafka';
 import { createOpsSqsClient, SqsDeadLetterQueue } from '@switchyard/sqs';
 import { CliError } from '../CliError.js';
@@ -23,8 +24,7 @@ export interface ReplayRequest {
   readonly onEvent: (event: ReplayEvent) => void;
 }
 
-export interface ReplayOutcome {
-  readonly replayed: number;
+export interface ReplayOutcome extends ReplayResult {
   readonly skipped: Readonly<Record<string, number>>;
   readonly notRemoved: number;
 }

@@ -1,4 +1,4 @@
-import { matchesMediaType } from '@switchyard/core';
+import { matchesMediaType, type ReplayFilter } from '@switchyard/core';
 import { mediaTypeOf } from './mediaType.js';
 
 /** A message as the commands show it, from either transport (their ops records have this shape). */
@@ -60,12 +60,8 @@ export function groupDeadLetters(records: readonly DeadLetter[]): DeadLetterGrou
   return [...groups.values()].sort((a, b) => b.count - a.count || (a.oldest ?? 0) - (b.oldest ?? 0));
 }
 
-export interface DeadLetterFilter {
-  /** Only dead letters whose reason contains this text (case-insensitive). */
-  readonly reason?: string;
-  /** Only this media type (a pattern may end in `*`, as a handler's). */
-  readonly mediaType?: string;
-}
+/** Core's replay filter: `reason` a case-insensitive substring; here `mediaType` may also be a pattern ending in `*`. */
+export type DeadLetterFilter = Pick<ReplayFilter, 'reason' | 'mediaType'>;
 
 export function selects(filter: DeadLetterFilter): (record: DeadLetter) => boolean {
   const reason = filter.reason?.toLowerCase();

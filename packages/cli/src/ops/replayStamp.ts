@@ -1,11 +1,10 @@
 import { userInfo } from 'node:os';
+import { REPLAY_ATTRIBUTES as CORE_REPLAY_ATTRIBUTES } from '@switchyard/core';
 
 /** Attributes / headers a replayed message carries (an earlier replay's are replaced). */
 export const REPLAY_ATTRIBUTES = {
-  /** When it was replayed (ISO 8601, UTC). */
-  at: 'x-replayed-at',
-  /** Who replayed it (`--actor`, default the OS user). */
-  by: 'x-replayed-by',
+  /** `x-replayed-at` (ISO 8601, UTC) and `x-replayed-by` (`--actor`, default the OS user), as the console writes them. */
+  ...CORE_REPLAY_ATTRIBUTES,
   /** The dead-letter queue or topic it was replayed from. */
   from: 'x-replayed-from',
 } as const;

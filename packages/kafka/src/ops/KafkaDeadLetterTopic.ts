@@ -1,3 +1,4 @@
+import type { ReplayResult } from '@switchyard/core';
 import { Partitioners, type EachBatchPayload, type Producer } from 'kafkajs';
 import { toDeadLetter, replayHeaders, type KafkaDeadLetter } from './kafkaRecord.js';
 import { checkTopic, kafkaFailure, topicOffsets, type OpsKafka } from './opsKafka.js';
@@ -25,8 +26,8 @@ export interface KafkaReplayOptions {
   readonly onEvent: (event: KafkaReplayEvent) => void;
 }
 
-export interface KafkaReplayResult {
-  readonly replayed: number;
+/** Core's result (`left`: every one skipped), with why each was left. */
+export interface KafkaReplayResult extends ReplayResult {
   readonly skipped: Readonly<Record<string, number>>;
 }
 
@@ -110,6 +111,7 @@ export class KafkaDeadLetterTopic {
     const end = new Map([...offsets].map(([partition, { high }]) => [partition, high]));
     const skipped: Record<string, number> = {};
     let replayed = 0;
+    const result = (): KafkaReplayResult => ({ replayed, left: leftOf(skipped), skipped });
     const decide = async (
       record: KafkaDeadLetter,
       state: PartitionProgress,
@@ -140,13 +142,13 @@ export class KafkaDeadLetterTopic {
           options.onEvent({ kind: 'would replay', record, target: decision.target });
         }
       }
-      return { replayed, skipped };
+      return result();
     }
 
     const open = new Set(
       [...progress].filter(([partition, state]) => state.base < end.get(partition)!).map(([p]) => p),
     );
-    if (open.size === 0) return { replayed, skipped };
+    if (open.size === 0) return result();
     const producer = this.ops.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -224,7 +226,7 @@ export class KafkaDeadLetterTopic {
       await consumer.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
     }
-    return { replayed, skipped };
+    return result();
   }
 
   readonly #targets = new Map<string, Promise<number>>();
@@ -269,6 +271,10 @@ export class KafkaDeadLetterTopic {
       throw kafkaFailure(error, this.ops.brokers);
     }
   }
+}
+
+function leftOf(skipped: Readonly<Record<string, number>>): number {
+  return Object.values(skipped).reduce((sum, count) => sum + count, 0);
 }
 
 async function sendReplay(

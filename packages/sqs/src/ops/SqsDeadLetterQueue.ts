@@ -5,6 +5,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { ReplayResult } from '@switchyard/core';
 import { sqsFailure } from './opsClient.js';
 import { readQueueState, type SqsQueueState } from './queueState.js';
 import { receiveSome, releaseAll } from './receiving.js';
@@ -43,8 +44,8 @@ export interface SqsReplayOptions {
   readonly onEvent: (event: SqsReplayEvent) => void;
 }
 
-export interface SqsReplayResult {
-  readonly replayed: number;
+/** Core's result (`left`: every one skipped), with why each was left. */
+export interface SqsReplayResult extends ReplayResult {
   readonly skipped: Readonly<Record<string, number>>;
   /** Replayed but the delete failed: still on the dead-letter queue, replayed again next time. */
   readonly notRemoved: number;
@@ -170,7 +171,8 @@ export class SqsDeadLetterQueue {
     } finally {
       await releaseAll(this.client, this.queueUrl, [...held.values()]);
     }
-    return { replayed, skipped, notRemoved };
+    const left = Object.values(skipped).reduce((sum, count) => sum + count, 0);
+    return { replayed, left, skipped, notRemoved };
   }
 
   /** `x-original-source`, else the queue SQS's redrive moved it from (DeadLetterQueueSourceArn). */
