@@ -57,11 +57,12 @@ export interface StreamOptions {
   /** Create this durable pull consumer on the subject (explicit acks, max_deliver -1). */
   readonly durable?: string;
   readonly consumer?: Partial<ConsumerConfig>;
-  /** The streams' storage (default file, so a server restart keeps them). */
-  readonly duplicateWindowMs?: number;
 }
 
-/** Creates the stream (and dead-letter stream, consumer) as a user's infrastructure code would. */
+/**
+ * Creates the stream (and dead-letter stream, consumer) as a user's infrastructure code would; file
+ * storage, the server's default, so a restart keeps them.
+ */
 export async function createStreams(
   connection: NatsConnection,
   names: TestStream,
@@ -71,9 +72,6 @@ export async function createStreams(
   await jsm.streams.add({
     name: names.stream,
     subjects: [names.subject],
-    ...(options.duplicateWindowMs === undefined
-      ? {}
-      : { duplicate_window: nanos(options.duplicateWindowMs) }),
   });
   if (options.deadLetters ?? true)
     await jsm.streams.add({ name: names.deadLetterStream, subjects: [names.deadLetterSubject] });
