@@ -70,4 +70,14 @@ describe('operator commands: bad input ends in one line and exit 2 (usage) or 1 
       );
     },
   );
+
+  it.each([['dlq', 'replay'], ['tail'], ['lag']])(
+    '%j --help: exit 0, every flag described',
+    async (...command) => {
+      const run = await switchyard(...command, '--help');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: switchyard /);
+      expect(run.stdout).toContain('--json');
+    },
+  );
 });
