@@ -1,13 +1,20 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RecordedOutcome, type RunningDaemon } from '@switchyard/core';
 import { prepareProcessor, type PreparedProcessor } from '@switchyard/processor';
 import { pino, type Logger } from 'pino';
 
+// Removed when the test process ends (a failed test's folder stays until then, to look at).
+const created: string[] = [];
+process.once('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A fresh folder holding `config.yaml` and the given files (handler.mjs, package.json, …). */
 export function projectDir(config: string, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'processor-'));
+  created.push(dir);
   writeFileSync(join(dir, 'config.yaml'), config);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
