@@ -186,6 +186,10 @@ export const addDlqCommand: AddCommand = (program: Command) => {
           onEvent,
         });
         const interrupted = signal.aborted;
+        if (outcome.hidden !== undefined && !flags.dryRun)
+          process.stderr.write(
+            `note: about ${outcome.hidden} message(s) on the dead-letter queue were hidden (held by another reader, or by a replay that was killed) and not replayed; they come back when their visibility timeout runs out: run dlq replay again then\n`,
+          );
         if (flags.json)
           printJson({
             deadLetters: store.name,

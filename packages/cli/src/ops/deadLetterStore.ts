@@ -27,6 +27,8 @@ export interface ReplayRequest {
 export interface ReplayOutcome extends ReplayResult {
   readonly skipped: Readonly<Record<string, number>>;
   readonly notRemoved: number;
+  /** SQS: messages still hidden on the dead-letter queue when the replay ended (another reader's, or a killed replay's). */
+  readonly hidden?: number;
 }
 
 export interface DeadLetterListing {
@@ -94,7 +96,9 @@ async function openSqs(
         batchSize: request.rate === undefined ? 10 : Math.max(1, Math.min(10, Math.floor(request.rate))),
         holdSeconds: options.holdSeconds,
       });
-      return result;
+      // Hidden ones were never received by this replay: say so, or the operator thinks it is done.
+      const { inFlight } = await queue.state();
+      return inFlight > 0 ? { ...result, hidden: inFlight } : result;
     },
     close: async () => client.destroy(),
   };
