@@ -1,0 +1,33 @@
+export {
+  api,
+  rpc,
+  event,
+  apiMetadata,
+  type ApiClass,
+  type ApiEvent,
+  type ApiMetadata,
+  type EventMetadata,
+  type MethodMetadata,
+  type RpcOptions,
+} from './api/decorators.js';
+export type {
+  ApiClient,
+  CallOptions,
+  EventClient,
+  EventListener,
+  ListenOptions,
+  ListenerContext,
+} from './api/ApiClient.js';
+export type { CallContext } from './api/CallContext.js';
+export { Bus, createBus, DEFAULT_DEADLINE_MS, type BusOptions } from './bus/Bus.js';
+export {
+  RemoteError,
+  RpcErrorCodes,
+  RpcTimeoutError,
+  type RemoteErrorDetails,
+  type RpcErrorCode,
+} from './errors.js';
+export { ApiDaemon } from './server/ApiDaemon.js';
+export { memoryWire } from './wire/memoryWire.js';
+export type { RpcWire } from './wire/RpcWire.js';
+export { RpcRequest } from './wire/RpcRequest.js';

@@ -1,0 +1,123 @@
+import {
+  ConsumerConfig,
+  ConsumerRunner,
+  DaemonStatus,
+  HandlerRegistry,
+  MemoryBroker,
+  MemoryConfig,
+  MessageCodec,
+  OutcomeCounter,
+  Producer,
+  SchemaRegistry,
+  TOKENS,
+  buildPipeline,
+  type BoundHandler,
+  type Container,
+  type LifecycleHook,
+  type Middleware,
+  type SchemaClass,
+  type Transport,
+} from '@switchyard/core';
+import { ApiCodec } from '../api/ApiCodec.js';
+import type { ApiClass } from '../api/decorators.js';
+import { Bus } from '../bus/Bus.js';
+import type { LaneHost } from '../bus/LaneHost.js';
+import { RpcErrorCodes, rpcError } from '../errors.js';
+import { memoryWire } from '../wire/memoryWire.js';
+import type { RpcWire } from '../wire/RpcWire.js';
+import { serveApi, type ServeOptions } from './serveApi.js';
+
+export interface ApiLanesOptions extends ServeOptions {
+  readonly apis: readonly ApiClass[];
+  readonly defaultDeadlineMs: number;
+}
+
+type Logger = ConstructorParameters<typeof ConsumerRunner>[3];
+
+/**
+ * The extra queues an API daemon consumes, each through a pipeline like the daemon's own (the same
+ * middleware, config, outcome counter and producer): one per served API, one per listener. Started
+ * as a lifecycle hook, so they run once the daemon runs and stop after it has drained.
+ */
+export class ApiLanes implements LifecycleHook, LaneHost {
+  readonly name = 'rpc';
+  readonly #runners: ConsumerRunner[] = [];
+  readonly #withdrawals: Array<() => void> = [];
+  #container: Container | undefined;
+  #wire: RpcWire | undefined;
+  #bus: Bus | undefined;
+
+  constructor(private readonly options: ApiLanesOptions) {}
+
+  get bus(): Bus {
+    if (this.#bus === undefined)
+      throw rpcError(
+        RpcErrorCodes.USAGE,
+        "the daemon's bus exists once it has started (use it in onReady or later)",
+      );
+    return this.#bus;
+  }
+
+  async start(container: Container): Promise<void> {
+    const transport = container.get<Transport>(TOKENS.Transport);
+    if (transport.name !== 'memory')
+      throw new Error(
+        `@switchyard/rpc serves APIs on the embedded bus only so far; this daemon consumes from ${transport.name} (see docs/rpc.md)`,
+      );
+    this.#container = container;
+    const wire = memoryWire(container.get(MemoryBroker), container.get(MemoryConfig).waitMs);
+    this.#wire = wire;
+    this.#bus = new Bus({
+      wire,
+      defaultDeadlineMs: this.options.defaultDeadlineMs,
+      serves: this.options.apis,
+      lanes: this,
+    });
+    // Served methods inject the daemon's bus to call other APIs (nested calls inherit the deadline).
+    container.bind(Bus).toConstantValue(this.#bus);
+    for (const apiClass of this.options.apis) {
+      const codec = ApiCodec.of(apiClass);
+      if (!container.isBound(apiClass)) container.bind(apiClass).toSelf().inSingletonScope();
+      const instance = container.get<object>(apiClass);
+      await this.openLane(
+        wire.requestQueue(codec.name),
+        codec.schemas,
+        serveApi(codec, instance, wire, this.options),
+      );
+      this.#withdrawals.push(wire.announce(codec.name, [...codec.metadata.methods.keys()]));
+    }
+  }
+
+  async openLane(queue: string, schemas: readonly SchemaClass[], handler: BoundHandler): Promise<void> {
+    const container = this.#container;
+    const wire = this.#wire;
+    if (container === undefined || wire === undefined)
+      throw rpcError(RpcErrorCodes.USAGE, 'the daemon has not started its bus yet');
+    const config = container.get(ConsumerConfig);
+    const pipeline = buildPipeline({
+      config,
+      codec: new MessageCodec(new SchemaRegistry(schemas)),
+      handlers: new HandlerRegistry([handler]),
+      producer: container.get(Producer),
+      middleware: container.getAll<Middleware>(TOKENS.Middleware, { optional: true }),
+    });
+    const logger = container.get<Logger>(TOKENS.Logger).child({ lane: queue });
+    const runner = new ConsumerRunner(
+      wire.consumer(queue),
+      pipeline,
+      config,
+      logger,
+      container.get(OutcomeCounter),
+      new DaemonStatus(),
+    );
+    runner.start();
+    this.#runners.push(runner);
+    logger.info({ queue, handler: handler.name }, `consuming ${queue} with ${handler.name}`);
+  }
+
+  async stop(): Promise<void> {
+    for (const withdraw of this.#withdrawals.splice(0)) withdraw();
+    await Promise.all(this.#runners.splice(0).map((runner) => runner.stop()));
+    this.#bus?.close();
+  }
+}

@@ -1,0 +1,213 @@
+import {
+  MemoryBroker,
+  SwitchyardError,
+  type MessageContext,
+  type Middleware,
+  type Outcome,
+  type RunningDaemon,
+} from '@switchyard/core';
+import {
+  ApiDaemon,
+  createBus,
+  memoryWire,
+  RemoteError,
+  RpcErrorCodes,
+  RpcRequest,
+  RpcTimeoutError,
+  type Bus,
+} from '@switchyard/rpc';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  closeGate,
+  ExampleApi,
+  ExampleApiOtherVersion,
+  Greeting,
+  served,
+  UnservedApi,
+} from './fixtures/exampleApi.js';
+import { nextOutcome, startOn } from './support.js';
+
+const seen: Array<{ mediaType?: string; outcome: string }> = [];
+
+class RecordingMiddleware implements Middleware {
+  readonly name = 'recording';
+  async handle(context: MessageContext, next: () => Promise<Outcome>): Promise<Outcome> {
+    const outcome = await next();
+    seen.push({ mediaType: context.mediaType, outcome: outcome.kind });
+    return outcome;
+  }
+}
+
+class ExampleDaemon extends ApiDaemon {
+  readonly name = 'example';
+  override readonly apis = [ExampleApi];
+  override readonly middleware = [RecordingMiddleware];
+}
+
+const code = (error: unknown): string | undefined => (SwitchyardError.is(error) ? error.code : undefined);
+
+describe('RPC on the embedded bus', () => {
+  let broker: MemoryBroker;
+  let running: RunningDaemon;
+  let bus: Bus;
+
+  const start = async (argv: string[] = []): Promise<void> => {
+    running = await startOn(broker, new ExampleDaemon(), argv);
+  };
+
+  beforeEach(() => {
+    broker = new MemoryBroker();
+    bus = createBus({ wire: memoryWire(broker, 20) });
+    Object.assign(served, { counted: 0, inFlight: 0, maxInFlight: 0 });
+    seen.length = 0;
+  });
+
+  afterEach(async () => {
+    served.release();
+    bus.close();
+    await running?.stop();
+  });
+
+  it('round trip: a typed call returns the validated result, through the daemon pipeline', async () => {
+    await start();
+    const greeting = await bus.api(ExampleApi).helloWorld({ name: 'Ada' });
+    expect(greeting).toBeInstanceOf(Greeting);
+    expect(greeting).toEqual({ greeting: 'hello Ada' });
+    // The reply goes out from inside the handler: the outcome is recorded just after.
+    await expect.poll(() => seen).toEqual([{ mediaType: RpcRequest.mediaType, outcome: 'succeeded' }]);
+    expect(running.counter.get('succeeded')).toBe(1);
+  });
+
+  it('200 concurrent calls each get their own reply', async () => {
+    await start();
+    const names = Array.from({ length: 200 }, (_, index) => `user-${index}`);
+    const replies = await Promise.all(names.map((name) => bus.api(ExampleApi).helloWorld({ name })));
+    expect(replies.map((reply) => reply.greeting)).toEqual(names.map((name) => `hello ${name}`));
+    await expect.poll(() => running.counter.get('succeeded')).toBe(200);
+  });
+
+  it('a remote exception arrives as RemoteError with name, message and code, no stack; the call is dead-lettered', async () => {
+    await start();
+    const rejected = bus.api(ExampleApi).fail({});
+    const deadLettered = nextOutcome(running, 'dead-lettered');
+    const error = await rejected.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error).toMatchObject({
+      remoteName: 'TypeError',
+      remoteMessage: 'the printer is on fire',
+      code: 'E_PRINTER',
+    });
+    expect((error as RemoteError).remoteStack).toBeUndefined();
+    expect((await deadLettered).reason).toContain('example.fail threw TypeError: the printer is on fire');
+    expect(broker.deadLetterQueue('rpc.example').peekAll()).toHaveLength(1);
+  });
+
+  it('the caller times out with RpcTimeoutError, and a call whose deadline passed is never started', async () => {
+    await start(['--concurrency', '1']);
+    closeGate();
+    const blocking = bus.api(ExampleApi).block({});
+    const late = bus.api(ExampleApi).count({}, { deadlineMs: 30 });
+    const error = await late.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RpcTimeoutError);
+    expect(code(error)).toBe(RpcErrorCodes.TIMEOUT);
+    const skipped = nextOutcome(running, 'skipped');
+    served.release();
+    await blocking;
+    expect((await skipped).reason).toMatch(/example\.count: its deadline passed \d+ ms ago; not started/);
+    expect(served.counted).toBe(0);
+  });
+
+  it('a nested call inherits the remaining time of the call it runs in', async () => {
+    await start();
+    const seenDeadlines = await bus.api(ExampleApi).nested({}, { deadlineMs: 3000 });
+    expect(seenDeadlines.parentDeadline).toBeGreaterThan(0);
+    expect(seenDeadlines.deadline).toBe(seenDeadlines.parentDeadline);
+  });
+
+  it('served calls run at most --concurrency at once', async () => {
+    await start(['--concurrency', '3']);
+    closeGate();
+    const calls = Array.from({ length: 10 }, () => bus.api(ExampleApi).block({}));
+    await expect.poll(() => served.inFlight).toBe(3);
+    served.release();
+    await Promise.all(calls);
+    expect(served.maxInFlight).toBe(3);
+  });
+
+  it('an unknown API, a method that is not @rpc, and a method the server lacks fail fast', async () => {
+    await start();
+    expect(
+      code(
+        await bus
+          .api(UnservedApi)
+          .ping({})
+          .catch((e: unknown) => e),
+      ),
+    ).toBe(RpcErrorCodes.API_UNKNOWN);
+    // toString exists on every class but is not @rpc: the client refuses it by name.
+    const untyped = bus.api(ExampleApi) as unknown as { toString(params: object): Promise<unknown> };
+    const usage = await untyped.toString({}).catch((e: unknown) => e);
+    expect(code(usage)).toBe(RpcErrorCodes.USAGE);
+    expect((usage as Error).message).toContain(
+      'ExampleApi.toString is not an @rpc method of the example API',
+    );
+    const lacking = await bus
+      .api(ExampleApiOtherVersion)
+      .newer({})
+      .catch((e: unknown) => e);
+    expect(code(lacking)).toBe(RpcErrorCodes.METHOD_UNKNOWN);
+    expect((lacking as Error).message).toContain('has no method newer');
+    expect(running.counter.finished).toBe(0);
+  });
+
+  it('schema mismatch on the client: invalid parameters are refused before anything is sent', async () => {
+    await start();
+    const error = await bus
+      .api(ExampleApi)
+      .helloWorld({ name: '' })
+      .catch((e: unknown) => e);
+    expect(code(error)).toBe(RpcErrorCodes.SCHEMA_MISMATCH);
+    expect((error as Error).message).toMatch(
+      /^example\.helloWorld: parameters: HelloParams is invalid: name/,
+    );
+    expect(broker.queue('rpc.example').size).toBe(0);
+  });
+
+  it('schema mismatch on the server: parameters it refuses, and a result that breaks its own schema', async () => {
+    await start();
+    const refused = await bus
+      .api(ExampleApiOtherVersion)
+      .helloWorld({ name: 'a name far longer than twenty characters' })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RemoteError);
+    expect(code(refused)).toBe(RpcErrorCodes.SCHEMA_MISMATCH);
+    expect((refused as RemoteError).remoteMessage).toContain('HelloParams is invalid: name');
+    const badResult = await bus
+      .api(ExampleApi)
+      .badResult({})
+      .catch((e: unknown) => e);
+    expect(badResult).toBeInstanceOf(RemoteError);
+    expect(code(badResult)).toBe(RpcErrorCodes.SCHEMA_MISMATCH);
+    expect((badResult as RemoteError).remoteMessage).toContain(
+      'example.badResult: result: Greeting is invalid: greeting',
+    );
+  });
+
+  it('a malformed call envelope is dead-lettered by the pipeline with the reason', async () => {
+    await start();
+    const deadLettered = nextOutcome(running, 'dead-lettered');
+    broker.queue('rpc.example').send(JSON.stringify({ mediaType: RpcRequest.mediaType, api: 'example' }), {});
+    expect((await deadLettered).reason).toContain('invalid message');
+  });
+
+  it('a bad deadline is refused with a clear error', async () => {
+    await start();
+    const error = await bus
+      .api(ExampleApi)
+      .helloWorld({ name: 'Ada' }, { deadlineMs: -1 })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      'deadlineMs must be a whole number of milliseconds above 0, got -1',
+    );
+  });
+});
