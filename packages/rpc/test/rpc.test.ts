@@ -1,5 +1,8 @@
 import {
+  ContainerModule,
   MemoryBroker,
+  TOKENS,
+  type TransportFactory,
   SwitchyardError,
   type MessageContext,
   type Middleware,
@@ -208,6 +211,45 @@ describe('RPC on the embedded bus', () => {
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe(
       'deadlineMs must be a whole number of milliseconds above 0, got -1',
+    );
+  });
+});
+
+describe('an ApiDaemon on a transport without an RPC wire', () => {
+  const fakeTransport: TransportFactory = {
+    name: 'fake',
+    configSections: [],
+    flags: [],
+    isSelected: () => true,
+    module: () =>
+      new ContainerModule(({ bind }) => {
+        bind(TOKENS.Transport).toConstantValue({
+          name: 'fake',
+          receive: () => Promise.resolve([]),
+          ack: () => Promise.resolve(),
+          nack: () => Promise.resolve(),
+          extend: () => Promise.resolve(),
+          deadLetter: () => Promise.resolve(),
+          close: () => Promise.resolve(),
+        });
+        bind(TOKENS.TransportProducer).toConstantValue({
+          send: () => Promise.resolve('id'),
+          close: () => Promise.resolve(),
+        });
+      }),
+  };
+
+  class FakeDaemon extends ApiDaemon {
+    readonly name = 'example-on-fake';
+    override readonly apis = [ExampleApi];
+    override readonly transports = [fakeTransport];
+  }
+
+  it('refuses to start, naming the limitation', async () => {
+    await expect(
+      new FakeDaemon().start({ argv: ['--testing', '--set', 'daemon.logLevel=silent'], env: {} }),
+    ).rejects.toThrow(
+      'rpc could not start: @switchyard/rpc serves APIs on the embedded bus only so far; this daemon consumes from fake (see docs/rpc.md)',
     );
   });
 });
