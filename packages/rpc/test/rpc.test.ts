@@ -203,6 +203,23 @@ describe('RPC on the embedded bus', () => {
     expect((await deadLettered).reason).toContain('invalid message');
   });
 
+  it('closing the bus rejects the calls still waiting, and later calls, with BUS_CLOSED', async () => {
+    await start();
+    closeGate();
+    const waiting = bus.api(ExampleApi).block({});
+    await expect.poll(() => served.inFlight).toBe(1);
+    bus.close();
+    expect(code(await waiting.catch((e: unknown) => e))).toBe(RpcErrorCodes.BUS_CLOSED);
+    expect(
+      code(
+        await bus
+          .api(ExampleApi)
+          .count({})
+          .catch((e: unknown) => e),
+      ),
+    ).toBe(RpcErrorCodes.BUS_CLOSED);
+  });
+
   it('a bad deadline is refused with a clear error', async () => {
     await start();
     const error = await bus
