@@ -18,6 +18,7 @@ const alias = {
   '@switchyard/sqs': source('./packages/sqs/src/index.ts'),
   '@switchyard/kafka': source('./packages/kafka/src/index.ts'),
   '@switchyard/routing': source('./packages/routing/src/index.ts'),
+  '@switchyard/rpc': source('./packages/rpc/src/index.ts'),
   '@switchyard/sentry': source('./packages/sentry/src/index.ts'),
   '@switchyard/observability': source('./packages/observability/src/index.ts'),
   '@switchyard/nats': source('./packages/nats/src/index.ts'),
@@ -96,6 +97,7 @@ export default defineConfig({
       },
       serverSuite('sqs'),
       serverSuite('kafka'),
+      serverSuite('nats'),
     ],
   },
 });

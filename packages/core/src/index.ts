@@ -35,6 +35,7 @@ export { fullJitterDelaySeconds, type BackoffPolicy } from './outcomes/backoff.j
 
 export { MessageContext } from './pipeline/MessageContext.js';
 export { MessagePipeline } from './pipeline/MessagePipeline.js';
+export { buildPipeline, type PipelineParts } from './pipeline/buildPipeline.js';
 export type { Middleware } from './pipeline/Middleware.js';
 export { MEDIA_TYPE_ATTRIBUTES } from './pipeline/stages/DecodeStage.js';
 
