@@ -8,3 +8,4 @@ export { NATS_DEAD_LETTER_HEADERS, REASON_MAX_BYTES } from './DeadLetterPublishe
 export { NatsError, NatsErrorCodes, type NatsErrorCode } from './errors.js';
 export { checkJetStream, deadLetterSubjectFor, type Checked } from './preflight.js';
 export { nameProblem, subjectProblem, subjectMatches } from './names.js';
+export * from './ops/index.js';

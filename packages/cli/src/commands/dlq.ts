@@ -3,12 +3,12 @@ import { CliError } from '../CliError.js';
 import { groupDeadLetters, selects } from '../ops/deadLetters.js';
 import { openDeadLetters, type DeadLetterStore, type ReplayEvent } from '../ops/deadLetterStore.js';
 import { untilInterrupted } from '../ops/interrupt.js';
+import { anyWhereOf, natsOptions, type NatsFlags } from '../ops/natsWhere.js';
 import {
   connectionOptions,
   oneLineErrors,
   positiveNumber,
   wholeNumber,
-  whereOf,
   type ConnectionFlags,
 } from '../ops/options.js';
 import { pacer } from '../ops/pacer.js';
@@ -24,7 +24,7 @@ import { defaultActor, replayStamp } from '../ops/replayStamp.js';
 import { oneLine } from '../ops/text.js';
 import type { AddCommand } from './index.js';
 
-interface StoreFlags extends ConnectionFlags {
+interface StoreFlags extends ConnectionFlags, NatsFlags {
   group?: string;
   visibilityTimeout: number;
   force: boolean;
@@ -53,7 +53,7 @@ interface ReplayFlags extends StoreFlags {
 /** The options every `dlq` subcommand takes. */
 function storeCommand(parent: Command, name: string, description: string, holdDefault: number): Command {
   const command = parent.command(name).description(description);
-  return oneLineErrors(connectionOptions(command, 'dead-letter'))
+  return oneLineErrors(natsOptions(connectionOptions(command, 'dead-letter'), 'dead-letter'))
     .option(
       '--group <id>',
       'Kafka: the replay group, whose commits record what was replayed',
@@ -74,7 +74,7 @@ async function withStore<T>(
   command: string,
   work: (store: DeadLetterStore, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const where = whereOf(flags, command, 'dead-letter queue or topic');
+  const where = anyWhereOf(flags, command, 'dead-letter queue or topic');
   return untilInterrupted(async (signal) => {
     const store = await openDeadLetters(where, {
       holdSeconds: flags.visibilityTimeout,
@@ -135,7 +135,7 @@ export const addDlqCommand: AddCommand = (program: Command) => {
   storeCommand(dlq, 'show', 'one dead letter: why, from where, its attributes or headers and its body', 30)
     .argument(
       '<id>',
-      'SQS: the MessageId on the dead-letter queue; Kafka: partition/offset (or topic/partition/offset)',
+      'SQS: the MessageId on the dead-letter queue; Kafka: partition/offset (or topic/partition/offset); NATS: the sequence (or stream/sequence)',
     )
     .option('--max-body <chars>', 'print at most this much of the body', wholeNumber(1), 65_536)
     .action(async (id: string, flags: ShowFlags) =>
@@ -156,7 +156,7 @@ export const addDlqCommand: AddCommand = (program: Command) => {
     'send dead letters back to their source (x-original-source) or --to; each is removed only once the send is confirmed',
     60,
   )
-    .option('--to <queue-url|topic>', 'send every one here instead of to its x-original-source')
+    .option('--to <queue-url|topic|subject>', 'send every one here instead of to its x-original-source')
     .option('--reason <text>', 'only dead letters whose reason contains this text (case-insensitive)')
     .option('--media-type <type>', 'only this media type (a pattern may end in *)')
     .option('--rate <per-second>', 'send at most this many per second', positiveNumber)
@@ -164,8 +164,14 @@ export const addDlqCommand: AddCommand = (program: Command) => {
     .option('--dry-run', 'say what would be replayed; send and remove nothing', false)
     .option('--actor <name>', 'who replays, recorded in x-replayed-by', defaultActor())
     .action(async (flags: ReplayFlags) => {
-      const where = whereOf(flags, 'dlq replay', 'dead-letter queue or topic');
-      const dlqName = where.kind === 'sqs' ? where.queueUrl : where.topic;
+      const where = anyWhereOf(flags, 'dlq replay', 'dead-letter queue or topic');
+      const dlqName =
+        where.kind === 'sqs'
+          ? where.queueUrl
+          : where.kind === 'kafka'
+            ? where.topic
+            : (where.stream ?? where.subject!);
+      // NATS: a --to the dead-letter stream captures is refused once the stream's subjects are known.
       if (flags.to === dlqName)
         throw new CliError(`dlq replay: --to is the dead-letter queue or topic itself`, 2);
       await withStore(flags, 'dlq replay', async (store, signal) => {

@@ -14,6 +14,9 @@ interface LagFlags {
   kafkaBrokers?: string;
   group?: string;
   topic: string[];
+  natsServers?: string;
+  stream?: string;
+  durable: string[];
   peek: boolean;
   force: boolean;
   watch: boolean;
@@ -23,11 +26,11 @@ interface LagFlags {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** `switchyard lag`: how far behind a consumer group (per partition) or a queue (its counts) is. */
+/** `switchyard lag`: how far behind a consumer group (per partition), a queue (its counts) or a durable consumer is. */
 export const addLagCommand: AddCommand = (program: Command) => {
   oneLineErrors(program.command('lag'))
     .description(
-      'lag per Kafka partition (committed, end, lag) or per SQS queue (visible, in flight, delayed, oldest age)',
+      'lag per Kafka partition (committed, end, lag), per SQS queue (visible, in flight, delayed, oldest age) or per NATS durable consumer (pending, ack pending, redelivered)',
     )
     .option('--queue-url <url>', 'SQS: a queue (repeatable)', collect, [])
     .option('--endpoint-url <url>', 'SQS: another SQS-compatible server, e.g. ElasticMQ (default: AWS)')
@@ -37,6 +40,14 @@ export const addLagCommand: AddCommand = (program: Command) => {
     .option(
       '--topic <topic>',
       'Kafka: only this topic (repeatable; default: every topic the group committed on)',
+      collect,
+      [],
+    )
+    .option('--nats-servers <list>', 'NATS: host:port[,host:port…]')
+    .option('--stream <name>', 'NATS: the JetStream stream')
+    .option(
+      '--durable <name>',
+      'NATS: only this durable consumer (repeatable; default: every durable of the stream)',
       collect,
       [],
     )
@@ -77,6 +88,19 @@ export const addLagCommand: AddCommand = (program: Command) => {
 function targetOf(flags: LagFlags): LagTarget {
   const sqs = flags.queueUrl.length > 0;
   const kafka = flags.kafkaBrokers !== undefined || flags.group !== undefined || flags.topic.length > 0;
+  const nats = flags.natsServers !== undefined || flags.stream !== undefined || flags.durable.length > 0;
+  if (nats && (sqs || kafka))
+    throw new CliError(
+      "lag: give one transport's flags: --queue-url (SQS), --kafka-brokers (Kafka) or --nats-servers (NATS)",
+      2,
+    );
+  if (nats) {
+    if (flags.peek)
+      throw new CliError('lag: --peek is an SQS flag; JetStream counts pending messages itself', 2);
+    if (flags.natsServers === undefined || flags.stream === undefined)
+      throw new CliError('lag: NATS needs --nats-servers <list> and --stream <name>', 2);
+    return { kind: 'nats', servers: flags.natsServers, stream: flags.stream, durables: flags.durable };
+  }
   if (sqs && kafka)
     throw new CliError('lag: give --queue-url (SQS) or --kafka-brokers with --group (Kafka), not both', 2);
   if (sqs)
@@ -89,7 +113,10 @@ function targetOf(flags: LagFlags): LagTarget {
     };
   if (flags.peek) throw new CliError('lag: --peek is an SQS flag; Kafka offsets need no peek', 2);
   if (flags.kafkaBrokers === undefined && flags.group === undefined && flags.topic.length === 0)
-    throw new CliError('lag needs --queue-url <url> (SQS) or --kafka-brokers <list> --group <id> (Kafka)', 2);
+    throw new CliError(
+      'lag needs --queue-url <url> (SQS) or --kafka-brokers <list> --group <id> (Kafka); on NATS --nats-servers <list> --stream <name>',
+      2,
+    );
   if (flags.kafkaBrokers === undefined) throw new CliError('lag: Kafka needs --kafka-brokers <list>', 2);
   if (flags.group === undefined) throw new CliError('lag: Kafka needs --group <id>, the consumer group', 2);
   return { kind: 'kafka', brokers: flags.kafkaBrokers, group: flags.group, topics: flags.topic };
@@ -102,6 +129,7 @@ function reportJson(report: LagReport): Record<string, unknown> {
       totalLag: report.partitions.reduce((sum, row) => sum + row.lag, 0),
       partitions: report.partitions,
     };
+  if (report.kind === 'nats') return { stream: report.stream, consumers: report.consumers };
   return {
     queues: report.queues.map((queue) => ({
       ...queue,
@@ -125,6 +153,18 @@ function reportText(report: LagReport): string {
       ]),
     )}\ngroup ${report.group}: total lag ${total}`;
   }
+  if (report.kind === 'nats')
+    return table(
+      ['STREAM', 'DURABLE', 'FILTER', 'PENDING', 'ACK PENDING', 'REDELIVERED'],
+      report.consumers.map((row) => [
+        row.stream,
+        row.durable,
+        row.filter.length === 0 ? '(all)' : row.filter.join(','),
+        String(row.pending),
+        String(row.ackPending),
+        String(row.redelivered),
+      ]),
+    );
   return table(
     ['QUEUE', 'VISIBLE', 'IN FLIGHT', 'DELAYED', 'OLDEST AGE'],
     report.queues.map((queue) => [

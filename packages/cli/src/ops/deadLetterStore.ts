@@ -1,8 +1,10 @@
 import type { ReplayResult } from '@switchyard/core';
 import { connectKafka, DEFAULT_REPLAY_GROUP, KafkaDeadLetterTopic } from '@switchyard/kafka';
+import { connectNats, NatsDeadLetterStream, streamOf } from '@switchyard/nats';
 import { createOpsSqsClient, SqsDeadLetterQueue } from '@switchyard/sqs';
 import { CliError } from '../CliError.js';
 import type { DeadLetter } from './deadLetters.js';
+import type { NatsWhere, AnyWhere } from './natsWhere.js';
 import type { Where } from './options.js';
 
 export interface ReplayEvent {
@@ -59,7 +61,8 @@ export interface StoreOptions {
   readonly group?: string;
 }
 
-export async function openDeadLetters(where: Where, options: StoreOptions): Promise<DeadLetterStore> {
+export async function openDeadLetters(where: AnyWhere, options: StoreOptions): Promise<DeadLetterStore> {
+  if (where.kind === 'nats') return openNats(where);
   return where.kind === 'sqs' ? openSqs(where, options) : openKafka(where, options);
 }
 
@@ -116,6 +119,25 @@ async function openKafka(
     list: (limit, signal) => topic.list(limit, signal),
     show: (id, signal) => topic.show(id, signal),
     replay: async (request) => ({ ...(await topic.replay(request)), notRemoved: 0 }),
+    close: () => ops.close(),
+  };
+}
+
+async function openNats(where: NatsWhere): Promise<DeadLetterStore> {
+  const ops = await connectNats(where.servers);
+  let stream: string;
+  try {
+    stream = where.stream ?? (await streamOf(ops, where.subject!));
+  } catch (error) {
+    await ops.close();
+    throw error;
+  }
+  const deadLetters = new NatsDeadLetterStream(ops, stream, where.subject);
+  return {
+    name: where.subject === undefined ? stream : `${stream} (subject ${where.subject})`,
+    list: (limit, signal) => deadLetters.list(limit, signal),
+    show: (id) => deadLetters.show(id),
+    replay: (request) => deadLetters.replay(request),
     close: () => ops.close(),
   };
 }

@@ -1,4 +1,5 @@
 import { checkTopic, connectKafka, groupLag, type PartitionLag } from '@switchyard/kafka';
+import { checkStream, connectNats, consumerLag, type ConsumerLag } from '@switchyard/nats';
 import { createOpsSqsClient, oldestOfSample, readQueueState, type SqsEndpoint } from '@switchyard/sqs';
 import { CliError } from '../CliError.js';
 
@@ -13,7 +14,8 @@ export interface QueueLag {
 
 export type LagReport =
   | { readonly kind: 'kafka'; readonly group: string; readonly partitions: readonly PartitionLag[] }
-  | { readonly kind: 'sqs'; readonly queues: readonly QueueLag[] };
+  | { readonly kind: 'sqs'; readonly queues: readonly QueueLag[] }
+  | { readonly kind: 'nats'; readonly stream: string; readonly consumers: readonly ConsumerLag[] };
 
 export type LagTarget =
   | {
@@ -30,6 +32,13 @@ export type LagTarget =
       readonly peek: boolean;
       /** Peek at a queue that has a redrive policy anyway. */
       readonly force: boolean;
+    }
+  | {
+      readonly kind: 'nats';
+      readonly servers: string;
+      readonly stream: string;
+      /** Default: every durable consumer of the stream. */
+      readonly durables: readonly string[];
     };
 
 export interface LagSource {
@@ -39,6 +48,23 @@ export interface LagSource {
 
 /** Connects once (a `--watch` reads many times); a missing topic or queue fails here, naming it. */
 export async function openLag(target: LagTarget): Promise<LagSource> {
+  if (target.kind === 'nats') {
+    const ops = await connectNats(target.servers);
+    try {
+      await checkStream(ops, target.stream);
+    } catch (error) {
+      await ops.close();
+      throw error;
+    }
+    return {
+      read: async () => ({
+        kind: 'nats',
+        stream: target.stream,
+        consumers: await consumerLag(ops, target.stream, target.durables),
+      }),
+      close: () => ops.close(),
+    };
+  }
   if (target.kind === 'kafka') {
     const ops = await connectKafka(target.brokers);
     try {

@@ -1,11 +1,12 @@
 import { checkTopic, connectKafka, tailTopic } from '@switchyard/kafka';
+import { checkStream, connectNats, streamOf, tailStream } from '@switchyard/nats';
 import { createOpsSqsClient, peekQueue, readQueueState } from '@switchyard/sqs';
 import { CliError } from '../CliError.js';
 import type { ShownMessage } from './deadLetters.js';
-import type { Where } from './options.js';
+import type { AnyWhere } from './natsWhere.js';
 
 export interface TailRequest {
-  /** Kafka: where to start (`latest`: records produced from now on). */
+  /** Kafka: where to start (`latest`: records produced from now on); NATS: a number is a stream sequence. */
   readonly from: 'latest' | 'earliest' | number;
   /** Kafka: only this partition. */
   readonly partition?: number;
@@ -21,7 +22,26 @@ export interface TailRequest {
 }
 
 /** Prints a queue's or topic's messages as they arrive, consuming none of them. */
-export async function tailMessages(where: Where, request: TailRequest): Promise<void> {
+export async function tailMessages(where: AnyWhere, request: TailRequest): Promise<void> {
+  if (where.kind === 'nats') {
+    const ops = await connectNats(where.servers);
+    try {
+      const stream = where.stream ?? (await streamOf(ops, where.subject!));
+      await checkStream(ops, stream);
+      request.note(
+        `reading ${stream} through an ephemeral ordered consumer: nothing is acked, no durable moves`,
+      );
+      await tailStream(ops, stream, {
+        from: request.from,
+        ...(where.subject === undefined ? {} : { subject: where.subject }),
+        signal: request.signal,
+        onMessage: request.onMessage,
+      });
+    } finally {
+      await ops.close();
+    }
+    return;
+  }
   if (where.kind === 'kafka') {
     const ops = await connectKafka(where.brokers);
     try {
