@@ -1,10 +1,11 @@
-// The fault suite's daemon: a real process (so a test can SIGKILL or SIGTERM it) on Kafka or SQS,
+// The fault suite's daemon: a real process (so a test can SIGKILL or SIGTERM it) on Kafka, SQS or NATS,
 // with the health endpoint, whose handler appends to a ledger file. Each line is
 // `<S|F> <key>/<seq> <messageId> <epoch ms>`: F when the handler finished (always), S when it
 // started (only with LEDGER_STARTS=1). The test reads the ledger to count what was handled.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { ConsumerDaemon, handles, type HandlerContext } from '@switchyard/core';
 import { kafkaTransportFactory } from '@switchyard/kafka';
+import { natsTransportFactory } from '@switchyard/nats';
 import { healthPlugin } from '@switchyard/observability';
 import { sqsTransportFactory } from '@switchyard/sqs';
 import { TestEvent } from '../../kafka/child/TestEvent.js';
@@ -29,7 +30,7 @@ const handler = handles(TestEvent)(async (message: object, context: HandlerConte
 class LedgerDaemon extends ConsumerDaemon {
   readonly name = 'fault-test';
   override readonly handlers = [handler];
-  override readonly transports = [kafkaTransportFactory, sqsTransportFactory];
+  override readonly transports = [kafkaTransportFactory, sqsTransportFactory, natsTransportFactory];
   override readonly plugins = [healthPlugin];
 }
 

@@ -1,8 +1,13 @@
-// The brokers' side of the scenarios: a fresh topic and group, or a fresh queue, the daemon's flags
-// for it, sending the test events, and whether the broker is drained.
+// The brokers' side of the scenarios: a fresh topic and group, a fresh queue, or a fresh stream and
+// durable consumer, the daemon's flags for it, sending the test events, and whether the broker is
+// drained.
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { MEDIA_TYPE_HEADER, NATS_KEY_HEADER } from '@switchyard/nats';
 import { EVENT_MEDIA_TYPE } from '../../kafka/child/TestEvent.js';
 import { committedOffsets, createTopic } from '../../kafka/support.js';
+import { createStreams, deleteStreams, testStream, unfinished } from '../../nats/support.js';
 import { createQueue, messagesLeft, sqsClient } from '../../sqs/support.js';
 
 type Settings = Record<string, string | number>;
@@ -66,6 +71,103 @@ export async function sqsTarget(options: {
     send: (ids) => sendEvents(client, queueUrl, ids),
     drained: async () => (await messagesLeft(client, queueUrl)) === 0,
   };
+}
+
+export interface NatsTarget {
+  readonly stream: string;
+  readonly durable: string;
+  /** The ledger daemon's flags for this stream and durable consumer. */
+  readonly args: string[];
+  /** Publishes the test events with these ids, each confirmed by JetStream (PubAck). */
+  send(ids: readonly string[]): Promise<void>;
+  /** The durable consumer has nothing left: nothing undelivered, nothing delivered and unacked. */
+  drained(): Promise<boolean>;
+  /** Deletes the streams (the consumer goes with them) and closes the test's connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * A new stream, its dead-letter stream and a durable pull consumer (explicit acks, max_deliver -1)
+ * with this ack_wait on `servers`, with a connection of the test's own that reconnects for ever (a
+ * restart test publishes and checks through the same one after the server came back).
+ */
+export async function natsTarget(options: {
+  servers: string;
+  ackWaitSeconds: number;
+  concurrency: number;
+  settings?: Settings;
+}): Promise<NatsTarget> {
+  const connection = await connect({
+    servers: options.servers,
+    name: 'switchyard-fault-test',
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+  const names = testStream('fault');
+  const durable = 'fault-test';
+  await createStreams(connection, names, {
+    durable,
+    consumer: { ack_wait: nanos(options.ackWaitSeconds * 1000) },
+  });
+  return {
+    stream: names.stream,
+    durable,
+    args: [
+      '--nats-servers',
+      options.servers,
+      '--stream',
+      names.stream,
+      '--subject',
+      names.subject,
+      '--durable',
+      durable,
+      '--concurrency',
+      String(options.concurrency),
+      ...setFlags(options.settings ?? {}),
+    ],
+    send: (ids) => publishEvents(connection, names.subject, ids),
+    // A check while the connection is still reconnecting fails: not drained yet, ask again.
+    drained: async () => (await unfinished(connection, names.stream, durable).catch(() => Number.NaN)) === 0,
+    close: async () => {
+      await deleteStreams(connection, names);
+      await connection.close();
+    },
+  };
+}
+
+/**
+ * Publishes the test events with these ids (`key/seq`, the key also in `x-message-key`), `parallel`
+ * at once, each waiting for its PubAck. A publish that fails (the server restarting) is tried again
+ * with the same Nats-Msg-Id (the event id), which the stream stores once: none missing, none twice.
+ */
+async function publishEvents(
+  connection: NatsConnection,
+  subject: string,
+  ids: readonly string[],
+  parallel = 64,
+): Promise<void> {
+  const js = jetstream(connection);
+  const publishOne = async (id: string): Promise<void> => {
+    const [key, seq] = id.split('/');
+    const headers = natsHeaders();
+    headers.set(MEDIA_TYPE_HEADER, EVENT_MEDIA_TYPE);
+    headers.set(NATS_KEY_HEADER, key!);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await js.publish(subject, JSON.stringify({ key, seq: Number(seq) }), { headers, msgID: id });
+        return;
+      } catch (error) {
+        if (attempt >= 20)
+          throw new Error(`could not publish ${id}: ${(error as Error).message}`, { cause: error });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < ids.length) await publishOne(ids[next++]!);
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
 }
 
 /** Sends the test events with these ids (`key/seq`), 10 per SendMessageBatch, `parallel` calls at once. */
