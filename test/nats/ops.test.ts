@@ -249,6 +249,47 @@ describe.skipIf(natsServers === '')('NATS: switchyard dlq', () => {
     expect(loop.stderr).toMatch(/captures that subject; pass --to <subject>/);
   });
 
+  it('replays only --media-type, paced by --rate', async () => {
+    const names = await fresh('opsrate');
+    await publishRaw(
+      admin,
+      names.deadLetterSubject,
+      [0, 1, 2, 3, 4, 5, 6].map((seq) =>
+        deadLetter(
+          JSON.stringify({ key: 'k', seq }),
+          { reason: 'timeout', source: names.subject },
+          { [MEDIA_TYPE_HEADER]: seq === 6 ? 'application/vnd.other' : EVENT_MEDIA_TYPE },
+        ),
+      ),
+    );
+    const replay = switchyard(
+      'dlq',
+      'replay',
+      '--nats-servers',
+      natsServers,
+      '--stream',
+      names.deadLetterStream,
+      '--media-type',
+      'application/vnd.switchyard*',
+      '--rate',
+      '2',
+    );
+    // Counted while it runs: at 2 per second, 6 messages cannot all be there at once.
+    let seenPartial = false;
+    for (let polls = 0; polls < 600; polls += 1) {
+      const count = (await storedMessages(admin, names.stream)).length;
+      if (count > 0 && count < 6) seenPartial = true;
+      if (count === 6) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const done = await replay;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(/^replayed 6; skipped 1 filtered$/m);
+    expect(seenPartial).toBe(true);
+    const left = await storedMessages(admin, names.deadLetterStream);
+    expect(left.map((message) => message.headers[MEDIA_TYPE_HEADER])).toEqual(['application/vnd.other']);
+  });
+
   it.each([
     [['dlq', 'list', '--stream', 'S'], /dlq list: NATS needs --nats-servers <list> and --stream <name>/],
     [
