@@ -39,6 +39,7 @@ export function writeFigures(ledger: string, doc: string): number {
     '```text',
     ...merged.values(),
     '```',
+    '', // a blank line before the end marker, as prettier writes markdown
     '',
   ].join('\n');
   writeFileSync(doc, text.slice(0, begin) + block + text.slice(end));
