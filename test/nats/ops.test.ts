@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DEAD_LETTER_ATTRIBUTES, RejectMessage, type RunningDaemon } from '@switchyard/core';
 import { MEDIA_TYPE_HEADER, NATS_DEAD_LETTER_HEADERS, NATS_KEY_HEADER } from '@switchyard/nats';
@@ -323,6 +324,52 @@ describe.skipIf(natsServers === '')('NATS: switchyard dlq', () => {
     // again with the same Nats-Msg-Id, which the source stream drops within its duplicate window.
     expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, seq) => seq));
     expect(seqs).toHaveLength(count);
+  });
+
+  it('a source no stream captures fails in one line and removes nothing', async () => {
+    const names = await fresh('opsnostream');
+    await publishRaw(admin, names.deadLetterSubject, [
+      deadLetter('first', { reason: 'timeout', source: `${names.subject}.gone` }),
+    ]);
+    const failed = await switchyard(
+      'dlq',
+      'replay',
+      '--nats-servers',
+      natsServers,
+      '--stream',
+      names.deadLetterStream,
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr.trim().split('\n')).toHaveLength(1);
+    expect(failed.stderr).toMatch(/no JetStream stream captures the subject ".*\.gone"/);
+    expect(await storedMessages(admin, names.deadLetterStream)).toHaveLength(1);
+  });
+
+  it('a copy a killed replay already sent (published, not yet deleted) is stored once when run again', async () => {
+    const names = await fresh('opsdedup');
+    await publishRaw(admin, names.deadLetterSubject, [
+      deadLetter('again', { reason: 'timeout', source: names.subject }),
+    ]);
+    // The copy a killed replay sent: it carries the replay's Nats-Msg-Id (the dead-letter stream,
+    // its creation time, the sequence).
+    const created = (await (await jetstreamManager(admin)).streams.info(names.deadLetterStream)).created;
+    await publishRaw(admin, names.subject, [
+      { body: 'again', msgId: `replay:${names.deadLetterStream}:${created}:1` },
+    ]);
+    const rerun = await switchyard(
+      'dlq',
+      'replay',
+      '--nats-servers',
+      natsServers,
+      '--stream',
+      names.deadLetterStream,
+    );
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/^replayed 1$/m);
+    expect((await storedMessages(admin, names.stream)).map((message) => message.body.toString())).toEqual([
+      'again',
+    ]);
+    expect(await storedMessages(admin, names.deadLetterStream)).toEqual([]);
   });
 
   it.each([
