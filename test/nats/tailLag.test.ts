@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MEDIA_TYPE_HEADER, NATS_KEY_HEADER } from '@switchyard/nats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, switchyard } from '../support/runSwitchyard.js';
+import { jsonOf, spawnSwitchyard, switchyard } from '../support/runSwitchyard.js';
 import { until } from '../support/until.js';
 import {
   adminConnection,
@@ -135,6 +135,22 @@ describe.skipIf(natsServers === '')('NATS: switchyard tail and lag', () => {
     const info = await (await jetstreamManager(admin)).consumers.info(names.stream, 'nats-test');
     expect(info.num_pending).toBe(5);
     expect(await consumerNames(admin, names.stream)).toEqual(['nats-test']);
+  });
+
+  it('Ctrl-C ends a tail (exit 0) and removes its consumer', async () => {
+    const names = await fresh('tailint');
+    const child = spawnSwitchyard(['tail', '--nats-servers', natsServers, '--stream', names.stream]);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await until(
+      'the tail reading',
+      async () => (await consumerNames(admin, names.stream)).length > 0,
+      30_000,
+    );
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(0);
+    expect(await consumerNames(admin, names.stream)).toEqual([]);
   });
 
   it('tails only --subject of a stream', async () => {
