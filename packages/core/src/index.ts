@@ -54,8 +54,10 @@ export {
   REPLAY_ATTRIBUTES,
   type DeadLetterRecord,
   type DeadLetterStore,
+  type ReplayEvent,
   type ReplayFilter,
   type ReplayResult,
+  type ReplayRun,
 } from './transport/DeadLetterStore.js';
 export type { CliFlag, DaemonPlugin } from './plugins/DaemonPlugin.js';
 export type { LifecycleHook } from './plugins/LifecycleHook.js';

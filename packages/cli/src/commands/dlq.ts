@@ -221,13 +221,13 @@ function eventLine(event: ReplayEvent): string {
   const id = oneLine(event.record.id, 200);
   switch (event.kind) {
     case 'replayed':
-      return `replayed      ${id} -> ${oneLine(event.target ?? '', 300)}`;
+      return `replayed      ${id} -> ${oneLine(event.target, 300)}`;
     case 'would replay':
-      return `would replay  ${id} -> ${oneLine(event.target ?? '', 300)}`;
+      return `would replay  ${id} -> ${oneLine(event.target, 300)}`;
     case 'not removed':
-      return `not removed   ${id} (replayed to ${oneLine(event.target ?? '', 300)}; delete failed: ${oneLine(event.why ?? '', 300)})`;
+      return `not removed   ${id} (replayed to ${oneLine(event.target, 300)}; delete failed: ${oneLine(event.why, 300)})`;
     case 'skipped':
-      return `skipped       ${id}: ${skipWhy(event.why ?? '')}`;
+      return `skipped       ${id}: ${skipWhy(event.why)}`;
   }
 }
 
@@ -250,8 +250,8 @@ function eventJson(event: ReplayEvent): Record<string, unknown> {
   return {
     kind: event.kind,
     id: event.record.id,
-    ...(event.target === undefined ? {} : { target: event.target }),
-    ...(event.why === undefined ? {} : { why: event.why }),
+    ...('target' in event ? { target: event.target } : {}),
+    ...('why' in event ? { why: event.why } : {}),
   };
 }
 

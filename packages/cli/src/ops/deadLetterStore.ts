@@ -1,4 +1,4 @@
-import type { ReplayResult } from '@switchyard/core';
+import type { ReplayEvent as CoreReplayEvent, ReplayResult, ReplayRun } from '@switchyard/core';
 import { connectKafka, DEFAULT_REPLAY_GROUP, KafkaDeadLetterTopic } from '@switchyard/kafka';
 import { connectNats, NatsDeadLetterStream, streamOf } from '@switchyard/nats';
 import { createOpsSqsClient, SqsDeadLetterQueue } from '@switchyard/sqs';
@@ -7,23 +7,12 @@ import type { DeadLetter } from './deadLetters.js';
 import type { NatsWhere, AnyWhere } from './natsWhere.js';
 import type { Where } from './options.js';
 
-export interface ReplayEvent {
-  readonly kind: 'replayed' | 'would replay' | 'not removed' | 'skipped';
-  readonly record: DeadLetter;
-  readonly target?: string;
-  readonly why?: string;
-}
+/** A replay step of whichever transport, as the dlq command prints it. */
+export type ReplayEvent = CoreReplayEvent<DeadLetter>;
 
-export interface ReplayRequest {
-  readonly select: (record: DeadLetter) => boolean;
-  readonly to?: string;
-  readonly limit: number;
+export interface ReplayRequest extends ReplayRun<DeadLetter> {
+  /** `--rate`: SQS sizes its send batches by it. */
   readonly rate?: number;
-  readonly pace: (count: number) => Promise<void>;
-  readonly dryRun: boolean;
-  readonly stamp: Readonly<Record<string, string>>;
-  readonly signal: AbortSignal;
-  readonly onEvent: (event: ReplayEvent) => void;
 }
 
 export interface ReplayOutcome extends ReplayResult {

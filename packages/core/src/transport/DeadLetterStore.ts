@@ -33,6 +33,30 @@ export interface ReplayResult {
   readonly left: number;
 }
 
+/** One step of an operator command's replay, as it happens (for its output), over records `R`. */
+export type ReplayEvent<R, Skip extends string = string> =
+  | { readonly kind: 'replayed' | 'would replay'; readonly record: R; readonly target: string }
+  /** Sent and confirmed, but the removal from the dead-letter destination failed: sent again next time. */
+  | { readonly kind: 'not removed'; readonly record: R; readonly target: string; readonly why: string }
+  | { readonly kind: 'skipped'; readonly record: R; readonly why: Skip };
+
+/** How an operator command replays the dead letters (records `R`) of one destination. */
+export interface ReplayRun<R, Skip extends string = string> {
+  /** Whether a dead letter is to be replayed (the `--reason` / `--media-type` filters). */
+  readonly select: (record: R) => boolean;
+  /** `--to`: one destination for every message; otherwise each goes back to its `x-original-source`. */
+  readonly to?: string;
+  /** At most this many are replayed. */
+  readonly limit: number;
+  /** Awaited before each send of `count` messages (the `--rate` pacing). */
+  readonly pace: (count: number) => Promise<void>;
+  readonly dryRun: boolean;
+  /** Attributes or headers that record the replay (when and by whom), added to every replayed message. */
+  readonly stamp: Readonly<Record<string, string>>;
+  readonly signal: AbortSignal;
+  readonly onEvent: (event: ReplayEvent<R, Skip>) => void;
+}
+
 export interface DeadLetterStore {
   /** The newest dead letters first, at most `limit`, without consuming them. */
   list(limit: number): Promise<DeadLetterRecord[]>;

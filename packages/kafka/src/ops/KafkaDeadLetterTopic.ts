@@ -1,4 +1,4 @@
-import type { ReplayResult } from '@switchyard/core';
+import type { ReplayEvent, ReplayResult, ReplayRun } from '@switchyard/core';
 import { Partitioners, type EachBatchPayload, type Producer } from 'kafkajs';
 import { toDeadLetter, replayHeaders, type KafkaDeadLetter } from './kafkaRecord.js';
 import { checkTopic, kafkaFailure, topicOffsets, type OpsKafka } from './opsKafka.js';
@@ -10,21 +10,8 @@ const REPLAY_SESSION_TIMEOUT_MS = 10_000;
 /** Why a dead letter was not replayed. */
 export type KafkaReplaySkip = 'filtered' | 'bounded' | 'no source' | 'commit metadata full';
 
-export type KafkaReplayEvent =
-  | { readonly kind: 'replayed' | 'would replay'; readonly record: KafkaDeadLetter; readonly target: string }
-  | { readonly kind: 'skipped'; readonly record: KafkaDeadLetter; readonly why: KafkaReplaySkip };
-
-export interface KafkaReplayOptions {
-  readonly select: (record: KafkaDeadLetter) => boolean;
-  /** `--to`: one topic for every record; otherwise each goes back to its `x-original-source`. */
-  readonly to?: string;
-  readonly limit: number;
-  readonly pace: (count: number) => Promise<void>;
-  readonly dryRun: boolean;
-  readonly stamp: Readonly<Record<string, string>>;
-  readonly signal: AbortSignal;
-  readonly onEvent: (event: KafkaReplayEvent) => void;
-}
+export type KafkaReplayEvent = ReplayEvent<KafkaDeadLetter, KafkaReplaySkip>;
+export type KafkaReplayOptions = ReplayRun<KafkaDeadLetter, KafkaReplaySkip>;
 
 /** Core's result (`left`: every one skipped), with why each was left. */
 export interface KafkaReplayResult extends ReplayResult {

@@ -1,5 +1,5 @@
 import type { StreamInfo } from '@nats-io/jetstream';
-import type { ReplayResult } from '@switchyard/core';
+import type { ReplayEvent, ReplayResult, ReplayRun } from '@switchyard/core';
 import { describe } from '../NatsClient.js';
 import { quote, subjectMatches } from '../names.js';
 import { publishConfirmed } from '../publish.js';
@@ -12,27 +12,8 @@ const PUBLISH_TIMEOUT_MS = 5000;
 /** Why a dead letter was not replayed. */
 export type NatsReplaySkip = 'filtered' | 'bounded' | 'no source';
 
-export type NatsReplayEvent =
-  | { readonly kind: 'replayed' | 'would replay'; readonly record: NatsDeadLetter; readonly target: string }
-  | {
-      readonly kind: 'not removed';
-      readonly record: NatsDeadLetter;
-      readonly target: string;
-      readonly why: string;
-    }
-  | { readonly kind: 'skipped'; readonly record: NatsDeadLetter; readonly why: NatsReplaySkip };
-
-export interface NatsReplayOptions {
-  readonly select: (record: NatsDeadLetter) => boolean;
-  /** `--to`: one subject for every message; otherwise each goes back to its `x-original-source`. */
-  readonly to?: string;
-  readonly limit: number;
-  readonly pace: (count: number) => Promise<void>;
-  readonly dryRun: boolean;
-  readonly stamp: Readonly<Record<string, string>>;
-  readonly signal: AbortSignal;
-  readonly onEvent: (event: NatsReplayEvent) => void;
-}
+export type NatsReplayEvent = ReplayEvent<NatsDeadLetter, NatsReplaySkip>;
+export type NatsReplayOptions = ReplayRun<NatsDeadLetter, NatsReplaySkip>;
 
 /** Core's result (`left`: every one skipped), with why each was left. */
 export interface NatsReplayResult extends ReplayResult {

@@ -5,7 +5,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { ReplayResult } from '@switchyard/core';
+import type { ReplayEvent, ReplayResult, ReplayRun } from '@switchyard/core';
 import { sqsFailure } from './opsClient.js';
 import { readQueueState, type SqsQueueState } from './queueState.js';
 import { receiveSome, releaseAll } from './receiving.js';
@@ -14,34 +14,13 @@ import { replayAttributes, toDeadLetter, type SqsDeadLetter } from './sqsRecord.
 /** Why a dead letter was not replayed. */
 export type SqsReplaySkip = 'filtered' | 'bounded' | 'no source' | 'newer than the replay';
 
-export type SqsReplayEvent =
-  | { readonly kind: 'replayed' | 'would replay'; readonly record: SqsDeadLetter; readonly target: string }
-  | {
-      readonly kind: 'not removed';
-      readonly record: SqsDeadLetter;
-      readonly target: string;
-      readonly why: string;
-    }
-  | { readonly kind: 'skipped'; readonly record: SqsDeadLetter; readonly why: SqsReplaySkip };
+export type SqsReplayEvent = ReplayEvent<SqsDeadLetter, SqsReplaySkip>;
 
-export interface SqsReplayOptions {
-  /** Whether a dead letter is to be replayed (the `--reason` / `--media-type` filters). */
-  readonly select: (record: SqsDeadLetter) => boolean;
-  /** `--to`: one queue URL for every message; otherwise each goes back to its `x-original-source`. */
-  readonly to?: string;
-  /** At most this many are replayed. */
-  readonly limit: number;
-  /** Awaited before each send of `count` messages (the `--rate` pacing). */
-  readonly pace: (count: number) => Promise<void>;
+export interface SqsReplayOptions extends ReplayRun<SqsDeadLetter, SqsReplaySkip> {
   /** Messages per SendMessageBatch (1–10; small for a slow `--rate`). */
   readonly batchSize: number;
-  readonly dryRun: boolean;
-  /** Attributes that record the replay (when and by whom), added to every replayed message. */
-  readonly stamp: Readonly<Record<string, string>>;
   /** How long received messages stay hidden from other readers while the replay holds them. */
   readonly holdSeconds: number;
-  readonly signal: AbortSignal;
-  readonly onEvent: (event: SqsReplayEvent) => void;
 }
 
 /** Core's result (`left`: every one skipped), with why each was left. */
