@@ -5,6 +5,7 @@ import { npm, ok, outsideEnv } from '../support/packedPackages.js';
 import { scaffoldedProject, type ScaffoldedProject } from '../support/packedScaffold.js';
 import { countsOf, runCommand, type AppRun } from '../support/runBuiltApp.js';
 import { freePort } from '../servers/freePort.js';
+import { until } from '../support/until.js';
 
 // `npm create switchyard` as a newcomer runs it: every package packed, create-switchyard and the
 // generated project installed from the tarballs outside the repository (test/support/packedScaffold.ts),
@@ -181,10 +182,11 @@ describe('create-switchyard --processor', () => {
         text: await response.text(),
       }));
     let greeted: { status: number; text: string } | undefined;
-    for (let tries = 0; tries < 150 && greeted === undefined; tries += 1) {
-      greeted = await post('{"name":"Ada"}').catch(() => undefined);
-      if (greeted === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await until(
+      'the processor answers POST /events',
+      async () => (greeted = await post('{"name":"Ada"}').catch(() => undefined)) !== undefined,
+      30_000,
+    );
     expect(greeted).toEqual({ status: 200, text: JSON.stringify({ text: 'hello, Ada' }) });
     const rejected = await post('not json');
     expect(rejected.status).toBe(422);
