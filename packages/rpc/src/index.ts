@@ -29,5 +29,6 @@ export {
 } from './errors.js';
 export { ApiDaemon } from './server/ApiDaemon.js';
 export { memoryWire } from './wire/memoryWire.js';
-export type { RpcWire } from './wire/RpcWire.js';
+export type { Inbox, Lane, OutgoingCall, RpcWire, Served } from './wire/RpcWire.js';
+export type { DaemonWireModule } from './wire/daemonWire.js';
 export { RpcRequest } from './wire/RpcRequest.js';

@@ -21,14 +21,14 @@ describe('events on the embedded bus', () => {
   let daemons: RunningDaemon[];
   let client: Bus;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     broker = new MemoryBroker();
     daemons = [];
-    client = createBus({ wire: memoryWire(broker, 20) });
+    client = await createBus({ wire: memoryWire(broker, 20) });
   });
 
   afterEach(async () => {
-    client.close();
+    await client.close();
     await Promise.all(daemons.map((running) => running.stop()));
   });
 

@@ -58,16 +58,16 @@ describe('RPC on the embedded bus', () => {
     running = await startOn(broker, new ExampleDaemon(), argv);
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     broker = new MemoryBroker();
-    bus = createBus({ wire: memoryWire(broker, 20) });
+    bus = await createBus({ wire: memoryWire(broker, 20) });
     Object.assign(served, { counted: 0, inFlight: 0, maxInFlight: 0 });
     seen.length = 0;
   });
 
   afterEach(async () => {
     served.release();
-    bus.close();
+    await bus.close();
     await running?.stop();
   });
 
@@ -208,7 +208,7 @@ describe('RPC on the embedded bus', () => {
     closeGate();
     const waiting = bus.api(ExampleApi).block({});
     await expect.poll(() => served.inFlight).toBe(1);
-    bus.close();
+    await bus.close();
     expect(code(await waiting.catch((e: unknown) => e))).toBe(RpcErrorCodes.BUS_CLOSED);
     expect(
       code(
@@ -262,11 +262,11 @@ describe('an ApiDaemon on a transport without an RPC wire', () => {
     override readonly transports = [fakeTransport];
   }
 
-  it('refuses to start, naming the limitation', async () => {
+  it('refuses to start, naming the transports that have a wire', async () => {
     await expect(
       new FakeDaemon().start({ argv: ['--testing', '--set', 'daemon.logLevel=silent'], env: {} }),
     ).rejects.toThrow(
-      'rpc could not start: @switchyard/rpc serves APIs on the embedded bus only so far; this daemon consumes from fake (see docs/rpc.md)',
+      'rpc could not start: @switchyard/rpc has no wire for the fake transport (it has: memory',
     );
   });
 });

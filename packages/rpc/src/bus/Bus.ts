@@ -4,7 +4,7 @@ import { ApiCodec } from '../api/ApiCodec.js';
 import type { ApiClient, CallOptions, EventClient, EventListener, ListenOptions } from '../api/ApiClient.js';
 import type { ApiClass } from '../api/decorators.js';
 import { RemoteError, RpcErrorCodes, RpcTimeoutError, rpcError } from '../errors.js';
-import type { RpcWire } from '../wire/RpcWire.js';
+import type { Inbox, RpcWire } from '../wire/RpcWire.js';
 import { callScope } from './callScope.js';
 import type { LaneHost } from './LaneHost.js';
 import { parseReply, type RpcReply } from './RpcReply.js';
@@ -40,9 +40,18 @@ export class Bus {
   readonly #pending = new Map<string, Pending>();
   readonly #clients = new Map<ApiClass, object>();
   readonly #listeners = new Set<string>();
-  readonly #inbox: { readonly address: string; close(): void };
+  #inbox: Inbox | undefined;
+  #replyTo = '';
   #closed = false;
 
+  /** Opens a bus: its reply channel exists before the first call. */
+  static async open(options: BusOptions): Promise<Bus> {
+    const bus = new Bus(options);
+    await bus.#openInbox();
+    return bus;
+  }
+
+  /** Use `Bus.open` (or `createBus`): a bus is usable once its reply channel is open. */
   constructor(options: BusOptions) {
     this.#wire = options.wire;
     this.#defaultDeadlineMs = positiveMs(
@@ -51,7 +60,11 @@ export class Bus {
     );
     this.#serves = new Set(options.serves ?? []);
     this.#lanes = options.lanes;
-    this.#inbox = this.#wire.openInbox(randomUUID(), (body) => this.#onReply(body));
+  }
+
+  async #openInbox(): Promise<void> {
+    this.#inbox = await this.#wire.openInbox(randomUUID(), (body) => this.#onReply(body));
+    this.#replyTo = this.#inbox.address;
   }
 
   /** The typed client of an `@api` class. */
@@ -65,14 +78,15 @@ export class Bus {
   }
 
   /** Rejects every call still waiting and closes the reply channel. */
-  close(): void {
+  async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    this.#inbox.close();
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
       pending.reject(rpcError(RpcErrorCodes.BUS_CLOSED, 'the bus was closed before the reply arrived'));
       this.#pending.delete(id);
     }
+    await this.#inbox?.close();
   }
 
   async call(
@@ -82,19 +96,21 @@ export class Bus {
     options: CallOptions = {},
   ): Promise<unknown> {
     if (this.#closed) throw rpcError(RpcErrorCodes.BUS_CLOSED, 'the bus is closed');
+    if (this.#inbox === undefined)
+      throw rpcError(RpcErrorCodes.USAGE, 'open the bus with createBus or Bus.open before calling');
     const codec = ApiCodec.of(apiClass);
     const method = codec.method(methodName);
     const where = `${codec.name}.${method.name}`;
-    const served = this.#wire.served(codec.name);
-    if (served === undefined)
+    const served = await this.#wire.served(codec.name);
+    if (!served.served)
       throw rpcError(
         RpcErrorCodes.API_UNKNOWN,
         `${where}: no daemon serves the ${codec.name} API on the ${this.#wire.name} bus`,
       );
-    if (!served.has(method.name))
+    if (served.methods !== undefined && !served.methods.has(method.name))
       throw rpcError(
         RpcErrorCodes.METHOD_UNKNOWN,
-        `${where}: the daemon serving ${codec.name} has no method ${method.name} (it serves: ${[...served].join(', ')}); deploy the same API version on both sides`,
+        `${where}: the daemon serving ${codec.name} has no method ${method.name} (it serves: ${[...served.methods].join(', ')}); deploy the same API version on both sides`,
       );
     const now = Date.now();
     const own = now + positiveMs(options.deadlineMs ?? this.#defaultDeadlineMs, 'deadlineMs');
@@ -107,7 +123,7 @@ export class Bus {
       api: codec.name,
       method: method.name,
       correlationId,
-      replyTo: this.#inbox.address,
+      replyTo: this.#replyTo,
       deadline,
       params: plain,
     });
@@ -119,7 +135,7 @@ export class Bus {
       this.#pending.set(correlationId, { resolve, reject, timer });
     });
     try {
-      await this.#wire.sendRequest(codec.name, body);
+      await this.#wire.sendCall(codec.name, { body, correlationId, deadline });
     } catch (error) {
       const pending = this.#pending.get(correlationId);
       if (pending !== undefined) clearTimeout(pending.timer);
@@ -167,14 +183,15 @@ export class Bus {
         RpcErrorCodes.USAGE,
         `listen to ${where}: listenerName must be lower case letters, digits and '-' (it names the listener's queue), got ${JSON.stringify(listenerName)}`,
       );
-    const queue = this.#wire.subscribe(codec.name, event, listenerName);
-    if (this.#listeners.has(queue))
+    const key = `${where}.${listenerName}`;
+    if (this.#listeners.has(key))
       throw rpcError(
         RpcErrorCodes.USAGE,
         `listen to ${where}: this daemon already has a listener named ${listenerName}`,
       );
-    this.#listeners.add(queue);
-    await this.#lanes.openLane(queue, [metadata.payload], {
+    this.#listeners.add(key);
+    const lane = await this.#wire.listen(codec.name, event, listenerName);
+    await this.#lanes.openLane(lane, [metadata.payload], {
       name: `${where}:${listenerName}`,
       mediaType: schemaMediaType(metadata.payload)!,
       invoke: (payload, context) =>
@@ -241,6 +258,6 @@ function positiveMs(value: number, name: string): number {
 }
 
 /** A client-only bus (a script, a web server): it calls APIs, but neither serves nor listens. */
-export function createBus(options: Pick<BusOptions, 'wire' | 'defaultDeadlineMs'>): Bus {
-  return new Bus(options);
+export function createBus(options: Pick<BusOptions, 'wire' | 'defaultDeadlineMs'>): Promise<Bus> {
+  return Bus.open(options);
 }

@@ -1,6 +1,7 @@
 import type { BoundHandler, SchemaClass } from '@switchyard/core';
+import type { Lane } from '../wire/RpcWire.js';
 
-/** A daemon that can consume one more queue through its pipeline (a served API, a listener). */
+/** A daemon that can consume one more lane through its pipeline (a served API, a listener). */
 export interface LaneHost {
-  openLane(queue: string, schemas: readonly SchemaClass[], handler: BoundHandler): Promise<void>;
+  openLane(lane: Lane, schemas: readonly SchemaClass[], handler: BoundHandler): Promise<void>;
 }

@@ -3,8 +3,6 @@ import {
   ConsumerRunner,
   DaemonStatus,
   HandlerRegistry,
-  MemoryBroker,
-  MemoryConfig,
   MessageCodec,
   OutcomeCounter,
   Producer,
@@ -23,8 +21,8 @@ import type { ApiClass } from '../api/decorators.js';
 import { Bus } from '../bus/Bus.js';
 import type { LaneHost } from '../bus/LaneHost.js';
 import { RpcErrorCodes, rpcError } from '../errors.js';
-import { memoryWire } from '../wire/memoryWire.js';
-import type { RpcWire } from '../wire/RpcWire.js';
+import { daemonWire } from '../wire/daemonWire.js';
+import type { Lane, RpcWire } from '../wire/RpcWire.js';
 import { serveApi, type ServeOptions } from './serveApi.js';
 
 export interface ApiLanesOptions extends ServeOptions {
@@ -42,7 +40,7 @@ type Logger = ConstructorParameters<typeof ConsumerRunner>[3];
 export class ApiLanes implements LifecycleHook, LaneHost {
   readonly name = 'rpc';
   readonly #runners: ConsumerRunner[] = [];
-  readonly #withdrawals: Array<() => void> = [];
+  readonly #withdrawals: Array<() => Promise<void>> = [];
   #container: Container | undefined;
   #wire: RpcWire | undefined;
   #bus: Bus | undefined;
@@ -60,14 +58,10 @@ export class ApiLanes implements LifecycleHook, LaneHost {
 
   async start(container: Container): Promise<void> {
     const transport = container.get<Transport>(TOKENS.Transport);
-    if (transport.name !== 'memory')
-      throw new Error(
-        `@switchyard/rpc serves APIs on the embedded bus only so far; this daemon consumes from ${transport.name} (see docs/rpc.md)`,
-      );
     this.#container = container;
-    const wire = memoryWire(container.get(MemoryBroker), container.get(MemoryConfig).waitMs);
+    const wire = await daemonWire(transport.name, container);
     this.#wire = wire;
-    this.#bus = new Bus({
+    this.#bus = await Bus.open({
       wire,
       defaultDeadlineMs: this.options.defaultDeadlineMs,
       serves: this.options.apis,
@@ -79,19 +73,15 @@ export class ApiLanes implements LifecycleHook, LaneHost {
       const codec = ApiCodec.of(apiClass);
       if (!container.isBound(apiClass)) container.bind(apiClass).toSelf().inSingletonScope();
       const instance = container.get<object>(apiClass);
-      await this.openLane(
-        wire.requestQueue(codec.name),
-        codec.schemas,
-        serveApi(codec, instance, wire, this.options),
-      );
-      this.#withdrawals.push(wire.announce(codec.name, [...codec.metadata.methods.keys()]));
+      const lane = await wire.serve(codec.name, [...codec.metadata.methods.keys()]);
+      this.#withdrawals.push(() => lane.withdraw());
+      await this.openLane(lane, codec.schemas, serveApi(codec, instance, wire, this.options));
     }
   }
 
-  async openLane(queue: string, schemas: readonly SchemaClass[], handler: BoundHandler): Promise<void> {
+  async openLane(lane: Lane, schemas: readonly SchemaClass[], handler: BoundHandler): Promise<void> {
     const container = this.#container;
-    const wire = this.#wire;
-    if (container === undefined || wire === undefined)
+    if (container === undefined)
       throw rpcError(RpcErrorCodes.USAGE, 'the daemon has not started its bus yet');
     const config = container.get(ConsumerConfig);
     const pipeline = buildPipeline({
@@ -101,9 +91,9 @@ export class ApiLanes implements LifecycleHook, LaneHost {
       producer: container.get(Producer),
       middleware: container.getAll<Middleware>(TOKENS.Middleware, { optional: true }),
     });
-    const logger = container.get<Logger>(TOKENS.Logger).child({ lane: queue });
+    const logger = container.get<Logger>(TOKENS.Logger).child({ lane: lane.address });
     const runner = new ConsumerRunner(
-      wire.consumer(queue),
+      lane.transport,
       pipeline,
       config,
       logger,
@@ -112,12 +102,17 @@ export class ApiLanes implements LifecycleHook, LaneHost {
     );
     runner.start();
     this.#runners.push(runner);
-    logger.info({ queue, handler: handler.name }, `consuming ${queue} with ${handler.name}`);
+    logger.info(
+      { queue: lane.address, handler: handler.name },
+      `consuming ${lane.address} with ${handler.name}`,
+    );
   }
 
   async stop(): Promise<void> {
-    for (const withdraw of this.#withdrawals.splice(0)) withdraw();
+    // Withdraw first: a wire that records who serves stops naming this daemon before its lanes drain.
+    await Promise.all(this.#withdrawals.splice(0).map((withdraw) => withdraw()));
     await Promise.all(this.#runners.splice(0).map((runner) => runner.stop()));
-    this.#bus?.close();
+    await this.#bus?.close();
+    await this.#wire?.close();
   }
 }

@@ -26,16 +26,30 @@ function networkOf(broker: MemoryBroker): MemoryNetwork {
  */
 export function memoryWire(broker: MemoryBroker, waitMs = 50): RpcWire {
   const network = networkOf(broker);
+  const requestAddress = (api: string) => `rpc.${api}`;
   return {
     name: 'memory',
-    requestQueue: (api) => `rpc.${api}`,
-    async sendRequest(api, body) {
-      broker.queue(`rpc.${api}`).send(body, { media_type: 'application/vnd.switchyard.rpc.request' });
+    requestAddress,
+    async served(api) {
+      const servers = network.served.get(api);
+      if (servers === undefined || servers.size === 0) return { served: false };
+      return { served: true, methods: new Set([...servers.values()].flatMap((methods) => [...methods])) };
     },
-    openInbox(clientId, onReply) {
+    async sendCall(api, call) {
+      broker.queue(requestAddress(api)).send(call.body, {
+        media_type: 'application/vnd.switchyard.rpc.request',
+        'x-switchyard-deadline': String(call.deadline),
+      });
+    },
+    async openInbox(clientId, onReply) {
       const address = `memory-inbox:${clientId}`;
       network.inboxes.set(address, onReply);
-      return { address, close: () => network.inboxes.delete(address) };
+      return {
+        address,
+        close: async () => {
+          network.inboxes.delete(address);
+        },
+      };
     },
     async sendReply(address, body) {
       const inbox = network.inboxes.get(address);
@@ -44,30 +58,32 @@ export function memoryWire(broker: MemoryBroker, waitMs = 50): RpcWire {
       queueMicrotask(() => inbox(body));
       return true;
     },
-    served(api) {
-      const servers = network.served.get(api);
-      if (servers === undefined || servers.size === 0) return undefined;
-      return new Set([...servers.values()].flatMap((methods) => [...methods]));
-    },
-    announce(api, methods) {
+    async serve(api, methods) {
       const id = Symbol(api);
       const servers = network.served.get(api) ?? new Map<symbol, ReadonlySet<string>>();
       servers.set(id, new Set(methods));
       network.served.set(api, servers);
-      return () => servers.delete(id);
+      const address = requestAddress(api);
+      return {
+        address,
+        transport: new MemoryTransport(broker, address, waitMs),
+        withdraw: async () => {
+          servers.delete(id);
+        },
+      };
     },
     async publishEvent(api, event, body, mediaType) {
       for (const queue of network.subscriptions.get(`${api}.${event}`) ?? [])
         broker.queue(queue).send(body, { media_type: mediaType });
     },
-    subscribe(api, event, listenerName) {
-      const queue = `event.${api}.${event}.${listenerName}`;
+    async listen(api, event, listenerName) {
+      const address = `event.${api}.${event}.${listenerName}`;
       const key = `${api}.${event}`;
       const queues = network.subscriptions.get(key) ?? new Set<string>();
-      queues.add(queue);
+      queues.add(address);
       network.subscriptions.set(key, queues);
-      return queue;
+      return { address, transport: new MemoryTransport(broker, address, waitMs) };
     },
-    consumer: (queue) => new MemoryTransport(broker, queue, waitMs),
+    async close() {},
   };
 }
