@@ -31,4 +31,5 @@ export { ApiDaemon } from './server/ApiDaemon.js';
 export { memoryWire } from './wire/memoryWire.js';
 export type { Inbox, Lane, OutgoingCall, RpcWire, Served } from './wire/RpcWire.js';
 export type { DaemonWireModule } from './wire/daemonWire.js';
+export { wireAddresses, type WireAddresses } from './wire/addresses.js';
 export { RpcRequest } from './wire/RpcRequest.js';

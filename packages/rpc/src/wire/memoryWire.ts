@@ -1,4 +1,5 @@
 import { type MemoryBroker, MemoryTransport } from '@switchyard/core';
+import { wireAddresses } from './addresses.js';
 import type { RpcWire } from './RpcWire.js';
 
 /** Per broker: reply inboxes, what is served, and which listener queues each event feeds. */
@@ -26,7 +27,8 @@ function networkOf(broker: MemoryBroker): MemoryNetwork {
  */
 export function memoryWire(broker: MemoryBroker, waitMs = 50): RpcWire {
   const network = networkOf(broker);
-  const requestAddress = (api: string) => `rpc.${api}`;
+  const addresses = wireAddresses.memory;
+  const requestAddress = addresses.requests;
   return {
     name: 'memory',
     requestAddress,
@@ -42,7 +44,7 @@ export function memoryWire(broker: MemoryBroker, waitMs = 50): RpcWire {
       });
     },
     async openInbox(clientId, onReply) {
-      const address = `memory-inbox:${clientId}`;
+      const address = addresses.replies(clientId);
       network.inboxes.set(address, onReply);
       return {
         address,
@@ -77,7 +79,7 @@ export function memoryWire(broker: MemoryBroker, waitMs = 50): RpcWire {
         broker.queue(queue).send(body, { media_type: mediaType });
     },
     async listen(api, event, listenerName) {
-      const address = `event.${api}.${event}.${listenerName}`;
+      const address = addresses.listener(api, event, listenerName);
       const key = `${api}.${event}`;
       const queues = network.subscriptions.get(key) ?? new Set<string>();
       queues.add(address);
