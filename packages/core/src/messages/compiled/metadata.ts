@@ -18,10 +18,19 @@ export interface PropertyPlan {
   /** `@IsOptional()`: null and undefined skip every other rule. */
   readonly optional: boolean;
   readonly rules: readonly Predicate[];
+  /** Where each rule came from (`declared[i]` made `rules[i]`): what a JSON Schema describes. */
+  readonly declared: readonly DeclaredRule[];
   /** `@ValidateNested()`: 'typed' with `@Type(() => X)`, 'untyped' without. */
   readonly nested: 'none' | 'typed' | 'untyped';
   /** The `@Type` class the builder instantiates (only with `nested: 'typed'`). */
   readonly type: ClassPlan | undefined;
+}
+
+/** A built-in class-validator rule as declared: its name, constraints and `each`. */
+export interface DeclaredRule {
+  readonly name: string;
+  readonly constraints: readonly unknown[];
+  readonly each: boolean;
 }
 
 export interface ClassPlan {
@@ -255,6 +264,7 @@ function planProperty(
   let optional = false;
   let nested = false;
   const rules: Predicate[] = [];
+  const declared: DeclaredRule[] = [];
   for (const metadata of metadatas) {
     if (metadata.groups !== undefined && metadata.groups.length > 0) fail(`${where} uses validation groups`);
     if (metadata.always !== undefined) fail(`${where} uses the "always" option`);
@@ -272,6 +282,11 @@ function planProperty(
       case ValidationTypes.IS_DEFINED:
       case ValidationTypes.CUSTOM_VALIDATION:
         rules.push(planRule(metadata, where));
+        declared.push({
+          name: metadata.name!, // planRule checked it
+          constraints: (metadata.constraints ?? []) as unknown[],
+          each: metadata.each === true,
+        });
         break;
       case ValidationTypes.PROMISE_VALIDATION:
         return fail(`${where} uses @ValidatePromise`);
@@ -282,7 +297,7 @@ function planProperty(
 
   const typeMetadata = storage.findTypeMetadata(cls, name);
   if (typeMetadata === undefined) {
-    return { name, optional, rules, nested: nested ? 'untyped' : 'none', type: undefined };
+    return { name, optional, rules, declared, nested: nested ? 'untyped' : 'none', type: undefined };
   }
   if (!nested) fail(`${where} has @Type without @ValidateNested (class-transformer converts it)`);
   const { typeFunction, options, reflectedType } = typeMetadata;
@@ -305,7 +320,7 @@ function planProperty(
     if (error instanceof NotCompiled) return fail(`${where}: ${error.message}`);
     throw error;
   }
-  return { name, optional, rules, nested: 'typed', type };
+  return { name, optional, rules, declared, nested: 'typed', type };
 }
 
 /**
