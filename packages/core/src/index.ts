@@ -12,6 +12,13 @@ export { DaemonConfig } from './config/DaemonConfig.js';
 export { schema, schemaMediaType, type SchemaClass } from './messages/schema.js';
 export { SchemaRegistry } from './messages/SchemaRegistry.js';
 export { MessageCodec, type WireMessage } from './messages/MessageCodec.js';
+export {
+  readPlan,
+  type ClassPlan,
+  type DeclaredRule,
+  type PlanResult,
+  type PropertyPlan,
+} from './messages/compiled/metadata.js';
 export { matchesMediaType, normalizeMediaType } from './messages/mediaType.js';
 export { parseUntrustedJson, type JsonLimits } from './messages/safeJson.js';
 export { boundedText } from './messages/boundedText.js';
