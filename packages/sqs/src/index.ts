@@ -12,3 +12,5 @@ export { ReceiptBatcher, type BatchFailure, type BatchSend } from './ReceiptBatc
 export { toTransportMessage, isRejected, type SqsMessage } from './toTransportMessage.js';
 export { MAX_MESSAGE_BYTES } from './outgoing.js';
 export * from './ops/index.js';
+export { createSqsClient, createSnsClient } from './clients.js';
+export { isMissingQueue } from './queueInfo.js';
