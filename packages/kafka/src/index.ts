@@ -1,6 +1,7 @@
 export { KafkaConfig, KAFKA_MODES, type KafkaMode } from './KafkaConfig.js';
 export { kafkaTransportFactory, KAFKA_CLIENT } from './kafkaTransportFactory.js';
 export { KafkaTransport, type KafkaTransportOptions } from './KafkaTransport.js';
+export { ConsumerSession, type SessionOptions } from './ConsumerSession.js';
 export { KafkaProducer, MEDIA_TYPE_HEADER, type ProducerRouting } from './KafkaProducer.js';
 export { KafkaProduceError, isRecordTooLarge } from './KafkaProduceError.js';
 export { KAFKA_DEAD_LETTER_HEADERS, REASON_MAX_BYTES, recordBatchSize } from './deadLetterHeaders.js';
