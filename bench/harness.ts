@@ -42,7 +42,7 @@ export interface ScenarioResult {
 }
 
 /** Figures that are not throughput: lower is better, one number per round. */
-export type FigureMetric = 'peak RSS MB' | 'start-up ms';
+export type FigureMetric = 'peak RSS MB' | 'start-up ms' | 'p50 round trip ms' | 'p99 round trip ms';
 
 export interface FigureSpec extends Rounds {
   name: string;
