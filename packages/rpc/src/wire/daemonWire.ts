@@ -18,6 +18,7 @@ const wireModules: Record<string, () => Promise<DaemonWireModule>> = {
     daemonWire: async (container) =>
       memoryWire(container.get(MemoryBroker), container.get(MemoryConfig).waitMs),
   }),
+  sqs: () => import('../wires/sqs/index.js'),
 };
 
 /** The wire of a daemon whose transport is `transportName`. */
