@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { TopicDirectory } from './TopicDirectory.js';
+
+/** Tries of one reply (a broker failing over); a reply topic found gone ends them at once. */
+const REPLY_TRIES = 3;
+const REPLY_RETRY_MS = 100;
+
+const unknownTopic = (error: unknown): boolean =>
+  (error as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+
+/**
+ * Sends replies to the callers' reply topics, which are deleted when their clients close. Its own
+ * producer, because a kafkajs producer keeps every topic it ever sent to in its metadata requests:
+ * once one of them is deleted, its next metadata refresh fails with UNKNOWN_TOPIC_OR_PARTITION for
+ * every send (and a broker that auto-creates topics would create the reply topic again). So this
+ * producer never auto-creates, does not retry by itself, and is replaced after such an error.
+ */
+export class ReplySender {
+  #producer: Producer | undefined;
+  #connected: Promise<Producer> | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: TopicDirectory,
+  ) {}
+
+  /** Sends `body` to the reply topic `topic`; false when that topic no longer exists. */
+  async send(topic: string, body: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      if (!(await this.topics.exists(topic))) return false;
+      try {
+        const producer = await this.#connect();
+        await producer.send({ topic, acks: -1, messages: [{ value: body }] });
+        return true;
+      } catch (error) {
+        if (unknownTopic(error)) {
+          this.#replace();
+          await this.topics.refresh();
+        }
+        if (attempt >= REPLY_TRIES) throw error;
+        await sleep(REPLY_RETRY_MS * attempt);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const producer = this.#producer;
+    this.#producer = undefined;
+    this.#connected = undefined;
+    await producer?.disconnect();
+  }
+
+  #connect(): Promise<Producer> {
+    this.#connected ??= (async () => {
+      const producer = this.kafka.producer({
+        allowAutoTopicCreation: false,
+        retry: { retries: 0 },
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      this.#producer = producer;
+      try {
+        await producer.connect();
+      } catch (error) {
+        this.#connected = undefined;
+        throw error;
+      }
+      return producer;
+    })();
+    return this.#connected;
+  }
+
+  /** A fresh producer for the next reply; the old one leaves in the background. */
+  #replace(): void {
+    const old = this.#producer;
+    this.#producer = undefined;
+    this.#connected = undefined;
+    void old?.disconnect().catch(() => undefined);
+  }
+}

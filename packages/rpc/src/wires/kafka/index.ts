@@ -1,0 +1,73 @@
+import { createLogger, TOKENS, type Container } from '@switchyard/core';
+import { createKafkaClient, KAFKA_CLIENT, KafkaConfig, KafkaProducer } from '@switchyard/kafka';
+import type { Kafka } from 'kafkajs';
+import type { RpcWire } from '../../wire/RpcWire.js';
+import type { WireLogger } from './kafkaLane.js';
+import { createKafkaWire, type KafkaWireParts } from './KafkaWire.js';
+
+export { createKafkaWire, type KafkaWireParts } from './KafkaWire.js';
+
+type Tuning = Pick<KafkaWireParts, 'partitions' | 'topicTtlMs' | 'replyMaxWaitMs' | 'replyRetentionMs'>;
+
+/** The wire's defaults: a few partitions per API, topic list cached 2 s, idle reply fetch 100 ms, replies kept 1 h. */
+export const KAFKA_WIRE_DEFAULTS: Tuning = {
+  partitions: 3,
+  topicTtlMs: 2000,
+  replyMaxWaitMs: 100,
+  replyRetentionMs: 3_600_000,
+};
+
+export interface KafkaWireOptions extends Partial<Tuning> {
+  /** `host:port` list, comma-separated or as an array. */
+  readonly brokers: string | readonly string[];
+  /** Sent to the brokers (default `switchyard-rpc`). */
+  readonly clientId?: string;
+  /** More of the `kafka` section: TLS, SASL, timeouts (`brokers` above wins). */
+  readonly kafka?: Partial<KafkaConfig>;
+  /** Where the wire logs (default: warnings and errors as JSON on standard output). */
+  readonly logger?: WireLogger;
+}
+
+/**
+ * A client's wire on Kafka, for `createBus({ wire: await kafkaWire({ brokers: 'localhost:9092' }) })`
+ * in a process that is not a daemon (a script, a web server).
+ */
+export async function kafkaWire(options: KafkaWireOptions): Promise<RpcWire> {
+  const config = Object.assign(new KafkaConfig(), options.kafka ?? {}, {
+    brokers: typeof options.brokers === 'string' ? options.brokers : options.brokers.join(','),
+  });
+  if (config.brokers.trim() === '')
+    throw new TypeError(
+      'kafkaWire: brokers is empty; give the Kafka brokers, e.g. { brokers: "localhost:9092" }',
+    );
+  const logger = options.logger ?? createLogger('switchyard-rpc', 'warn', 'json');
+  const kafka = createKafkaClient(config, options.clientId ?? 'switchyard-rpc', logger);
+  return createKafkaWire({
+    ...KAFKA_WIRE_DEFAULTS,
+    ...definedOnly(options),
+    kafka,
+    config,
+    producer: new KafkaProducer(kafka, { defaultTopic: '', routes: {} }),
+    ownsProducer: true,
+    logger,
+  });
+}
+
+/** The wire of a daemon consuming from Kafka: its kafkajs client, producer, `kafka` section and logger. */
+export async function daemonWire(container: Container): Promise<RpcWire> {
+  return createKafkaWire({
+    ...KAFKA_WIRE_DEFAULTS,
+    kafka: container.get<Kafka>(KAFKA_CLIENT),
+    config: container.get(KafkaConfig),
+    producer: container.get(KafkaProducer),
+    ownsProducer: false,
+    logger: container.get<WireLogger>(TOKENS.Logger).child({ wire: 'kafka' }),
+  });
+}
+
+function definedOnly(options: Partial<Tuning>): Partial<Tuning> {
+  const tuning: Partial<Record<keyof Tuning, number>> = {};
+  for (const key of Object.keys(KAFKA_WIRE_DEFAULTS) as Array<keyof Tuning>)
+    if (options[key] !== undefined) tuning[key] = options[key];
+  return tuning;
+}
