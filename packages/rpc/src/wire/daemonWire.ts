@@ -18,6 +18,8 @@ const wireModules: Record<string, () => Promise<DaemonWireModule>> = {
     daemonWire: async (container) =>
       memoryWire(container.get(MemoryBroker), container.get(MemoryConfig).waitMs),
   }),
+  kafka: () => import('../wires/kafka/index.js'),
+  nats: () => import('../wires/nats/index.js'),
   sqs: () => import('../wires/sqs/index.js'),
 };
 
