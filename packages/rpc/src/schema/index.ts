@@ -1,0 +1,2 @@
+export { apiJsonSchema, sortKeys, JSON_SCHEMA_DIALECT } from './apiJsonSchema.js';
+export type { JsonSchema, RecordedRule } from './ruleSchema.js';
