@@ -17,6 +17,10 @@ const { partitions: PARTITIONS, keys: KEYS, concurrency: CONCURRENCY } = WORKLOA
 const HANDLER_MS = 10;
 const SAMPLE_SECONDS = setting('BENCH_RSS_SECONDS', 20);
 const ROUNDS = setting('BENCH_RSS_ROUNDS', 1);
+// For trying settings and profiling: more flags for the switchyard child (space-separated, e.g.
+// `--set kafka.maxBufferedBytes=1048576`) and NODE_OPTIONS for it alone (e.g. `--heap-prof`).
+const EXTRA_ARGS = (process.env.BENCH_RSS_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+const CHILD_NODE_OPTIONS = process.env.BENCH_RSS_NODE_OPTIONS;
 const problem = brokers === '' ? NO_BROKER : builtPackagesProblem();
 
 /** Fills the topic fast: 10,000 records a request, four requests in flight, acks from the leader only. */
@@ -140,8 +144,13 @@ describe.skipIf(!serverRunning(problem === undefined, 'kafka-rss', problem ?? ''
                       ...(fetchBytes === undefined
                         ? []
                         : ['--set', `kafka.maxBytesPerPartition=${fetchBytes}`]),
+                      ...EXTRA_ARGS,
                     ],
-                    { ...env, BENCH_CHILD__DAEMON__LOG_LEVEL: 'warn' },
+                    {
+                      ...env,
+                      BENCH_CHILD__DAEMON__LOG_LEVEL: 'warn',
+                      ...(CHILD_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: CHILD_NODE_OPTIONS }),
+                    },
                   ),
                 committed.switchyard,
               ),

@@ -5,30 +5,50 @@ import type { PartitionState } from './PartitionState.js';
 
 /**
  * Commits each partition's watermark (its contiguous finished prefix) with, in the commit's
- * metadata, what finished above it and the failure counts of what did not (see commitMetadata.ts),
- * every interval, on a rebalance signal and at stop. Every commit is true when sent, so a late or
- * repeated one can only cause duplicates, never loss. One commit at a time; a request while one
- * runs is coalesced. A partition is committed again when its watermark or its metadata changed.
+ * metadata, what finished above it and the failure counts of what did not (see commitMetadata.ts):
+ * `delayMs` after a finish or a failure (`soon`), every interval (a retry after a failed commit),
+ * on a rebalance signal and at stop. What a crash redoes is what finished since the last commit
+ * landed, so the delay is short; finishes within it share one commit, so there are at most about
+ * 1000 / `delayMs` commits a second however fast messages finish. Every commit is true when sent,
+ * so a late or repeated one can only cause duplicates, never loss. One commit at a time; a request
+ * while one runs is coalesced. A partition is committed again when its watermark or metadata changed.
  */
 export class CommitLoop {
   #timer: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Timeout | undefined;
+  #stopped = false;
   #running: Promise<void> | undefined;
   #again = false;
   #maxMetadataBytes: number;
   /** Commits whose metadata was cut to fit (or refused by the broker as too large). */
   metadataOverflows = 0;
+  /** Commit requests sent to the brokers (for the figures: commits per second). */
+  commits = 0;
 
   constructor(
     private readonly partitions: () => Iterable<PartitionState>,
     private readonly session: () => ConsumerSession | undefined,
     private readonly logger: Logger,
     maxMetadataBytes = DEFAULT_METADATA_MAX_BYTES,
+    private readonly delayMs = 0,
   ) {
     this.#maxMetadataBytes = maxMetadataBytes;
   }
 
   start(intervalMs: number): void {
     this.#timer ??= setInterval(() => void this.commitNow(), intervalMs);
+  }
+
+  /**
+   * Something to commit changed (an offset finished, a failure was counted): commit within
+   * `delayMs`. Later changes before then ride on the same commit.
+   */
+  soon(): void {
+    if (this.#soon !== undefined || this.#stopped) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = undefined;
+      void this.commitNow();
+    }, this.delayMs);
   }
 
   /** Commits what is ready now; resolves when it (and any commit it was coalesced with) is done. */
@@ -47,7 +67,10 @@ export class CommitLoop {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#soon);
+    this.#soon = undefined;
     await this.#running;
     await this.commitNow();
   }
@@ -68,6 +91,7 @@ export class CommitLoop {
       );
     }
     try {
+      this.commits += 1;
       await session.commit(
         ready.map(({ state, offset, metadata }) => ({
           topic: state.topic,

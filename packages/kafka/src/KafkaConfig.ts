@@ -62,12 +62,28 @@ export class KafkaConfig {
   /** Messages fetched but not yet handled, per daemon; partitions pause at this bound. */
   @IsInt() @Min(1) maxBuffered = 1000;
   /**
-   * Largest fetch per partition, in bytes. A partition pauses only after a whole fetch is queued,
-   * so this, not `maxBuffered`, bounds memory under a backlog: 256 KiB kept peak RSS at 285 MB with
-   * a million messages waiting (1 MiB: 402 MB) at no measured cost in throughput (bench/README.md).
+   * Bytes of fetched records (keys, values, headers) not yet finished, per daemon. Kept before each
+   * fetch, not after: a fetch brings up to `maxBytesPerPartition` for each partition it asks for,
+   * so partitions pause while what is held plus that much for each partition still fetching would
+   * pass this bound, and take turns as room frees up. One partition always fetches when nothing is
+   * held, so the bound in effect is at least `maxBytesPerPartition` (and a broker sends a first
+   * record batch larger than that whole).
+   */
+  @IsInt() @Min(1024) maxBufferedBytes = 1_048_576;
+  /**
+   * Largest fetch per partition, in bytes. With `maxBufferedBytes` this bounds memory under a
+   * backlog: 256 KiB kept peak RSS at 285 MB with a million messages waiting (1 MiB: 402 MB),
+   * before the byte bound, at no measured cost in throughput (bench/README.md).
    */
   @IsInt() @Min(1024) maxBytesPerPartition = 262_144;
-  /** How often finished offsets are committed, in milliseconds (also on revoke and stop). */
+  /**
+   * How soon a finished offset is committed, in milliseconds: the first finish after a commit
+   * starts this delay and everything finished within it shares the next commit, so at most one
+   * commit goes out per delay (and one at a time). A crash redoes what finished since the last
+   * commit landed, so this, plus a commit's round trip, is what a crash can cost in handled messages.
+   */
+  @IsInt() @Min(1) commitDelayMs = 20;
+  /** How often a failed commit is sent again (and any change committed), in milliseconds; also on revoke and stop. */
   @IsInt() @Min(10) commitIntervalMs = 500;
   @IsInt() @Min(1000) sessionTimeoutMs = 30_000;
   /**

@@ -9,6 +9,8 @@ export interface KafkaDelivery extends TransportMessage {
   readonly epoch: number;
   /** The record key as sent (bytes), for the dead-letter copy; `key` has it as text. */
   readonly rawKey: Buffer | null;
+  /** The record's key, value and headers in bytes, as `kafka.maxBufferedBytes` counts them. */
+  readonly bytes: number;
 }
 
 export function partitionId(topic: string, partition: number): string {

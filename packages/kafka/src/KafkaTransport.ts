@@ -36,6 +36,8 @@ import type { TopicLimits } from './preflight.js';
 
 /** A bounded dead letter's body when the dead-letter topic's limit is not known. */
 const BOUNDED_BODY_FALLBACK_BYTES = 65_536;
+/** kafka.maxBytesPerPartition's default, for a transport built without it (unit tests). */
+const DEFAULT_MAX_BYTES_PER_PARTITION = 262_144;
 /** A bounded record sent without its body keeps the key only up to this size. */
 const BOUNDED_KEY_MAX_BYTES = 1024;
 /** Kept free below the limit for what the size estimate may miss (producer-side framing). */
@@ -45,7 +47,14 @@ export interface KafkaTransportOptions {
   readonly mode: KafkaMode;
   /** Fetched plus in-flight messages at which every partition pauses (resumes at 80 %). */
   readonly maxBuffered: number;
+  /** Bytes of fetched, unfinished records the next fetch may not take intake past (see ByteBudget). */
+  readonly maxBufferedBytes?: number;
+  /** What one fetch brings per partition at most (`kafka.maxBytesPerPartition`), for that budget. */
+  readonly maxBytesPerPartition?: number;
+  /** Retry interval for commits (a failed commit is sent again then); also commits any change. */
   readonly commitIntervalMs: number;
+  /** A finish (or a counted failure) is committed this long after it, at the latest plus a round trip. */
+  readonly commitDelayMs?: number;
   readonly deadLetterTopicFor: (topic: string) => string;
   /** Longest a receive waits before returning empty, in milliseconds. */
   readonly waitMs?: number;
@@ -91,12 +100,20 @@ export class KafkaTransport implements Transport {
     private readonly options: KafkaTransportOptions,
     private readonly logger: Logger,
   ) {
-    this.#backpressure = new Backpressure(options.maxBuffered, () => this.#session);
+    this.#backpressure = new Backpressure(
+      {
+        maxBuffered: options.maxBuffered,
+        maxBufferedBytes: options.maxBufferedBytes ?? Number.MAX_SAFE_INTEGER,
+        fetchBytes: options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
+      },
+      () => this.#session,
+    );
     this.#commits = new CommitLoop(
       () => this.#partitions.values(),
       () => this.#session,
       logger,
       options.commitMetadataMaxBytes,
+      options.commitDelayMs,
     );
     this.#rebalances = new Rebalances({
       partitions: this.#partitions,
@@ -124,6 +141,11 @@ export class KafkaTransport implements Transport {
 
   get stats(): {
     buffered: number;
+    /** Bytes of fetched records not finished yet, and the most at once (`kafka.maxBufferedBytes`). */
+    bufferedBytes: number;
+    peakBufferedBytes: number;
+    /** Commit requests sent so far. */
+    commits: number;
     inFlight: number;
     paused: boolean;
     pauses: number;
@@ -133,6 +155,9 @@ export class KafkaTransport implements Transport {
     const paused = [...this.#partitions.values()].some((state) => state.paused);
     return {
       buffered: this.#queue.size,
+      bufferedBytes: this.#backpressure.bytes.held,
+      peakBufferedBytes: this.#backpressure.bytes.peak,
+      commits: this.#commits.commits,
       inFlight: this.#inFlight.count,
       paused,
       pauses: this.#backpressure.pauses,
@@ -295,17 +320,21 @@ export class KafkaTransport implements Transport {
 
   #take(state: PartitionState, { batch }: EachBatchPayload): void {
     state.highWatermark = Math.max(state.highWatermark, Number(batch.highWatermark));
+    const skippedBefore = this.#skippedFinished;
+    let freshBytes = 0;
     for (const record of batch.messages) {
       const delivery = toDelivery(batch.topic, batch.partition, record, state.epoch, this.options.mode);
-      const registration = state.register(delivery.offset);
+      const registration = state.register(delivery.offset, delivery.bytes);
       // Finished by an earlier process: acked without running (the commit metadata said so).
       if (registration === 'finished') this.#skippedFinished += 1;
       if (registration !== 'fresh') continue;
+      freshBytes += delivery.bytes;
       const attempt = state.attemptOf(delivery.offset);
       // Failures counted by an earlier process go on counting (attempts survive a restart).
       this.#queue.push(attempt === 1 ? delivery : { ...delivery, attempt });
     }
-    this.#backpressure.update(state);
+    if (this.#skippedFinished > skippedBefore) this.#commits.soon();
+    this.#backpressure.took(state, freshBytes);
     this.#waker.wake();
   }
 
@@ -363,7 +392,10 @@ export class KafkaTransport implements Transport {
     this.#inFlight.settle();
     const state = this.#partitions.current(delivery);
     if (state === undefined || this.#closing) return this.#queue.settle(delivery);
-    if (failed) state.countFailure(delivery.offset);
+    if (failed) {
+      state.countFailure(delivery.offset);
+      this.#commits.soon();
+    }
     const redelivery = { ...delivery, attempt: state.attemptOf(delivery.offset) };
     this.#queue.park(redelivery, delayMs, Date.now());
     this.#waker.wake();
@@ -374,8 +406,10 @@ export class KafkaTransport implements Transport {
     this.#queue.settle(delivery);
     const state = this.#partitions.current(delivery);
     if (state === undefined) return;
-    state.finish(delivery.offset);
-    this.#backpressure.update(state);
+    if (state.finish(delivery.offset, delivery.bytes)) {
+      this.#commits.soon();
+      this.#backpressure.finished(state, delivery.bytes);
+    }
     this.#finishWaiters.wake(delivery.topic, delivery.partition);
   }
 

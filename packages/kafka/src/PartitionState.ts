@@ -19,6 +19,8 @@ export class PartitionState {
   restored = false;
   /** Fetched and not yet finished (buffered, in flight or waiting for a retry). */
   held = 0;
+  /** The bytes of those (see KafkaDelivery.bytes). */
+  heldBytes = 0;
   /** Paused for backpressure. */
   paused = false;
   /** The partition's end offset as of the last fetch (for the lag metric). */
@@ -42,7 +44,7 @@ export class PartitionState {
    * `fresh`: a new offset to deliver; `seen`: registered before (a re-fetch); `finished`: finished
    * by an earlier process (recorded in the committed metadata), so counted finished without a run.
    */
-  register(offset: number): Registration {
+  register(offset: number, bytes: number): Registration {
     if (!this.tracker.register(offset)) return 'seen';
     const restored = this.#consumeRestored(offset);
     if (restored) {
@@ -50,6 +52,7 @@ export class PartitionState {
       return 'finished';
     }
     this.held += 1;
+    this.heldBytes += bytes;
     return 'fresh';
   }
 
@@ -61,11 +64,14 @@ export class PartitionState {
     this.#failures.set(offset, (this.#failures.get(offset) ?? 0) + 1);
   }
 
-  finish(offset: number): void {
-    if (!this.tracker.isUnfinished(offset)) return;
+  /** Whether `offset` was unfinished (its `bytes` then no longer count as held). */
+  finish(offset: number, bytes: number): boolean {
+    if (!this.tracker.isUnfinished(offset)) return false;
     this.tracker.finish(offset);
     this.#failures.delete(offset);
     this.held -= 1;
+    this.heldBytes -= bytes;
+    return true;
   }
 
   /**

@@ -54,15 +54,13 @@ export class Rebalances implements RebalanceListener {
     );
     this.#rebalancing = false;
     // The session resumed every assigned partition; pause again only where the backlog says so.
-    for (const state of partitions.values()) {
-      state.paused = false;
-      backpressure.update(state);
-    }
+    backpressure.assigned(assigned, partitions.values());
     waker.wake();
   }
 
   onLost(): void {
     this.#revoke(() => true);
+    this.parts.backpressure.assigned([], []);
     this.#rebalancing = false;
   }
 

@@ -97,7 +97,10 @@ export const kafkaTransportFactory: TransportFactory = {
           {
             mode: settings.mode,
             maxBuffered: settings.maxBuffered,
+            maxBufferedBytes: settings.maxBufferedBytes,
+            maxBytesPerPartition: settings.maxBytesPerPartition,
             commitIntervalMs: settings.commitIntervalMs,
+            commitDelayMs: settings.commitDelayMs,
             deadLetterTopicFor,
             preflight: () =>
               checkTopics(

@@ -12,10 +12,11 @@ export function toDelivery(
 ): KafkaDelivery {
   const offset = parseOffset(record.offset);
   const key = record.key === null ? null : record.key.toString('utf8');
+  const { attributes, bytes: headerBytes } = headersToAttributes(record.headers);
   return {
     id: `${topic}/${partition}/${offset}`,
     body: record.value,
-    attributes: headersToAttributes(record.headers),
+    attributes,
     attempt: 1,
     source: topic,
     sentAt: Number(record.timestamp),
@@ -26,6 +27,7 @@ export function toDelivery(
     epoch,
     ...(key === null ? {} : { key }),
     rawKey: record.key,
+    bytes: (record.key?.length ?? 0) + (record.value?.length ?? 0) + headerBytes,
   };
 }
 
@@ -44,15 +46,23 @@ export function orderingKeyFor(
   return `${partitionId(topic, partition)}/${key === null ? '\u0000null' : `k:${key}`}`;
 }
 
-function headersToAttributes(headers: KafkaMessage['headers']): Record<string, string> {
+/** The headers as attributes (the first value of each), and their names and values in bytes. */
+function headersToAttributes(headers: KafkaMessage['headers']): {
+  attributes: Record<string, string>;
+  bytes: number;
+} {
   const attributes: Record<string, string> = {};
-  if (headers === undefined) return attributes;
+  let bytes = 0;
+  if (headers === undefined) return { attributes, bytes };
   // for…in, not Object.entries: no array per record (kafkajs builds headers as a plain object).
   for (const name in headers) {
     if (!Object.hasOwn(headers, name)) continue;
     const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) attributes[name] = first.toString();
+    bytes += name.length;
+    if (first === undefined) continue;
+    attributes[name] = first.toString();
+    bytes += first.length;
   }
-  return attributes;
+  return { attributes, bytes };
 }

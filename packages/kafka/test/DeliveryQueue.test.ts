@@ -17,6 +17,7 @@ function delivery(offset: number, key: string | null, mode: 'keyed' | 'unordered
     epoch: 1,
     ...(key === null ? {} : { key }),
     rawKey: key === null ? null : Buffer.from(key),
+    bytes: 2 + (key?.length ?? 0),
   };
 }
 const offsets = (items: KafkaDelivery[]): number[] => items.map((item) => item.offset);

@@ -154,8 +154,8 @@ describe('commit metadata', () => {
 
   it('a partition restored from the metadata skips what finished and goes on counting failures', () => {
     const before = new PartitionState('t', 0, 1);
-    for (let offset = 0; offset < 10; offset += 1) before.register(offset);
-    for (let offset = 5; offset < 10; offset += 1) before.finish(offset);
+    for (let offset = 0; offset < 10; offset += 1) before.register(offset, 10);
+    for (let offset = 5; offset < 10; offset += 1) before.finish(offset, 10);
     before.countFailure(2);
     before.countFailure(2);
     const commit = before.pendingCommit(DEFAULT_METADATA_MAX_BYTES)!;
@@ -163,7 +163,7 @@ describe('commit metadata', () => {
 
     const after = new PartitionState('t', 0, 2);
     after.restore(decodeProgress(commit.offset, commit.metadata));
-    const fresh = Array.from({ length: 10 }, (_, offset) => after.register(offset));
+    const fresh = Array.from({ length: 10 }, (_, offset) => after.register(offset, 10));
     expect(fresh).toEqual([...Array(5).fill('fresh'), ...Array(5).fill('finished')]);
     expect(after.attemptOf(2)).toBe(3);
     expect(after.attemptOf(3)).toBe(1);
@@ -171,7 +171,7 @@ describe('commit metadata', () => {
     // Restored but not yet fetched: still in the next commit, so a second crash skips them too.
     const partial = new PartitionState('t', 0, 3);
     partial.restore(decodeProgress(commit.offset, commit.metadata));
-    partial.register(0);
+    partial.register(0, 10);
     const again = decodeProgress(0, partial.pendingCommit(DEFAULT_METADATA_MAX_BYTES)!.metadata)!;
     expect(again.finished).toEqual([[5, 10]]);
     expect(again.failures).toEqual(new Map([[2, 2]]));
