@@ -1,0 +1,276 @@
+import {
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { headers as natsHeaders, RequestError, type NatsConnection } from '@nats-io/transport-node';
+import type { createLogger } from '@switchyard/core';
+import { MEDIA_TYPE_HEADER, NatsConfig, NatsTransport, type NatsClient } from '@switchyard/nats';
+import { RpcErrorCodes, rpcError } from '../../errors.js';
+import { wireAddresses } from '../../wire/addresses.js';
+import { RpcRequest } from '../../wire/RpcRequest.js';
+import type { Inbox, Lane, OutgoingCall, RpcWire, Served } from '../../wire/RpcWire.js';
+import {
+  ensureDurable,
+  ensureStreams,
+  EVENTS_STREAM,
+  lookUp,
+  natsDeadLetterSubject,
+  RPC_STREAM,
+  type DurableSpec,
+} from './streams.js';
+
+/** How long "this API is served" is believed before the broker is asked again. */
+export const SERVED_TTL_MS = 5000;
+/** Longest a reply waits for the client's inbox to confirm it (it answers at once when there). */
+const REPLY_CONFIRM_MS = 2000;
+const DEADLINE_HEADER = 'x-switchyard-deadline';
+const addresses = wireAddresses.nats;
+
+export type Logger = ReturnType<typeof createLogger>;
+
+export interface NatsWireParts {
+  /** The connection, shared with the daemon's transport and producer on a daemon. */
+  readonly client: NatsClient;
+  /**
+   * Settings the lanes inherit (servers, timeouts, ack_wait, max_ack_pending, receive wait); their
+   * stream, subject, durable, mode and dead-letter subject are the wire's own.
+   */
+  readonly settings: NatsConfig;
+  /** `consumer.maxAttempts` and `consumer.concurrency` of the daemon whose lanes these are. */
+  readonly maxAttempts: number;
+  readonly concurrency: number;
+  readonly logger: Logger;
+}
+
+/**
+ * RPC and events on NATS JetStream (see docs/rpc.md, "On NATS"): calls are published, confirmed,
+ * to `rpc.<api>` on the work-queue stream SWITCHYARD_RPC and consumed by the durable `rpc-<api>`
+ * that the API's daemons share; replies go over core NATS to the client's inbox subject
+ * `_INBOX.switchyard.<clientId>` as requests, so a client that has gone shows as "no responders";
+ * events go to `event.<api>.<event>` on SWITCHYARD_EVENTS, one durable per listener name. Each lane
+ * is a NatsTransport, so acks, retries, dead letters and shutdown are the daemon's own.
+ */
+export class NatsWire implements RpcWire {
+  readonly name = 'nats';
+  readonly #parts: NatsWireParts;
+  readonly #release: () => Promise<void>;
+  readonly #served = new Map<string, { readonly until: number; readonly answer: Promise<Served> }>();
+  #ready: Promise<{ connection: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined;
+  #streams: Promise<void> | undefined;
+  readonly #inboxes = new Set<Inbox>();
+
+  constructor(parts: NatsWireParts) {
+    this.#parts = parts;
+    this.#release = parts.client.use();
+  }
+
+  requestAddress(api: string): string {
+    return addresses.requests(api);
+  }
+
+  /** The API's durable exists (kept while its daemons restart); a yes is cached for SERVED_TTL_MS. */
+  async served(api: string): Promise<Served> {
+    const now = Date.now();
+    const cached = this.#served.get(api);
+    if (cached !== undefined && cached.until > now) return cached.answer;
+    const answer = this.#ask(api);
+    this.#served.set(api, { until: now + SERVED_TTL_MS, answer });
+    // Only a yes is kept: an API that starts being served is callable at once.
+    const found = await answer.catch((error: unknown) => {
+      this.#served.delete(api);
+      throw error;
+    });
+    if (!found.served) this.#served.delete(api);
+    return found;
+  }
+
+  async #ask(api: string): Promise<Served> {
+    const { jsm } = await this.#connect();
+    const durable = await lookUp(() => jsm.consumers.info(RPC_STREAM, durableOf(api)));
+    return { served: durable !== undefined };
+  }
+
+  async sendCall(api: string, call: OutgoingCall): Promise<void> {
+    const { js } = await this.#connect();
+    const headers = natsHeaders();
+    headers.set(MEDIA_TYPE_HEADER, RpcRequest.mediaType);
+    headers.set(DEADLINE_HEADER, String(call.deadline));
+    try {
+      // The correlation id as Nats-Msg-Id: a publish the client retries is stored once.
+      await js.publish(addresses.requests(api), call.body, {
+        headers,
+        msgID: call.correlationId,
+        timeout: this.#parts.settings.publishTimeoutMs,
+      });
+    } catch (error) {
+      if (isNoResponders(error))
+        throw rpcError(
+          RpcErrorCodes.API_UNKNOWN,
+          `${api}: no JetStream stream takes ${addresses.requests(api)} on ${this.#parts.settings.servers}: no daemon serves the ${api} API on NATS`,
+        );
+      throw error;
+    }
+  }
+
+  async openInbox(clientId: string, onReply: (body: string) => void): Promise<Inbox> {
+    const { connection } = await this.#connect();
+    const address = addresses.replies(clientId);
+    const subscription = connection.subscribe(address, {
+      callback: (error, message) => {
+        if (error !== null) return;
+        onReply(message.string());
+        // Confirms the reply to the server that sent it (an empty answer).
+        if (message.reply !== undefined && message.reply !== '') message.respond();
+      },
+    });
+    // The server knows the subscription before a call names it.
+    await connection.flush();
+    const inbox: Inbox = {
+      address,
+      close: async () => {
+        if (!this.#inboxes.delete(inbox)) return;
+        subscription.unsubscribe();
+        // Once closed, the server knows: a reply sent after it finds no responder.
+        await connection.flush().catch(() => undefined);
+      },
+    };
+    this.#inboxes.add(inbox);
+    return inbox;
+  }
+
+  /**
+   * Sent as a request the inbox answers: no responders (the client has gone) or no answer within
+   * REPLY_CONFIRM_MS resolves false. Never throws: a failed reply must not make the daemon run the
+   * call again.
+   */
+  async sendReply(address: string, body: string): Promise<boolean> {
+    try {
+      const { connection } = await this.#connect();
+      await connection.request(address, body, { timeout: REPLY_CONFIRM_MS });
+      return true;
+    } catch (error) {
+      if (!isNoResponders(error))
+        this.#parts.logger.warn(
+          { err: error, replyTo: address },
+          `the reply to ${address} was not confirmed within ${REPLY_CONFIRM_MS} ms`,
+        );
+      return false;
+    }
+  }
+
+  async serve(api: string, _methods: readonly string[]): Promise<Lane & { withdraw(): Promise<void> }> {
+    const address = addresses.requests(api);
+    const lane = await this.#lane(address, {
+      stream: RPC_STREAM,
+      durable: durableOf(api),
+      filterSubject: address,
+      deliverPolicy: DeliverPolicy.All,
+    });
+    // The durable stays: calls made while this API's daemons restart wait in it.
+    return { ...lane, withdraw: async () => undefined };
+  }
+
+  async publishEvent(api: string, event: string, body: string, mediaType: string): Promise<void> {
+    const { js } = await this.#connect();
+    await this.#ensureStreams();
+    const headers = natsHeaders();
+    headers.set(MEDIA_TYPE_HEADER, mediaType);
+    await js.publish(addresses.events(api, event), body, {
+      headers,
+      timeout: this.#parts.settings.publishTimeoutMs,
+    });
+  }
+
+  async listen(api: string, event: string, listenerName: string): Promise<Lane> {
+    const durable = addresses.listener(api, event, listenerName);
+    return this.#lane(durable, {
+      stream: EVENTS_STREAM,
+      durable,
+      filterSubject: addresses.events(api, event),
+      // A new listener hears events from now on, as on the other buses; once created it keeps its place.
+      deliverPolicy: DeliverPolicy.New,
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#inboxes].map((inbox) => inbox.close()));
+    await this.#release();
+  }
+
+  /** Creates the durable, then a started NatsTransport on it (its start-up check runs now). */
+  async #lane(address: string, spec: Omit<DurableSpec, 'ackWaitSeconds' | 'maxAckPending'>): Promise<Lane> {
+    const { jsm } = await this.#connect();
+    await this.#ensureStreams();
+    const { settings, client, maxAttempts, concurrency, logger } = this.#parts;
+    await ensureDurable(jsm, {
+      ...spec,
+      ackWaitSeconds: settings.ackWaitSeconds,
+      maxAckPending: settings.maxAckPending,
+    });
+    const laneSettings = Object.assign(new NatsConfig(), settings, {
+      stream: spec.stream,
+      subject: spec.filterSubject,
+      durable: spec.durable,
+      // Calls and events need no order; keyed mode would run one subject's messages one at a time.
+      mode: 'unordered',
+      createStream: false,
+      createConsumer: false,
+      deadLetterSubject: natsDeadLetterSubject(address),
+      deadLetterStream: '',
+    } satisfies Partial<NatsConfig>);
+    const transport = new NatsTransport(
+      client,
+      laneSettings,
+      {
+        durable: spec.durable,
+        maxAttempts,
+        prefetch: Math.min(concurrency, 1024),
+        releaseClient: client.use(),
+      },
+      logger.child({ lane: address }),
+    );
+    try {
+      await transport.start();
+    } catch (error) {
+      await transport.close();
+      throw error;
+    }
+    return { address, transport };
+  }
+
+  #connect(): Promise<{ connection: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> {
+    this.#ready ??= (async () => {
+      const connection = await this.#parts.client.connection();
+      return { connection, js: jetstream(connection), jsm: await jetstreamManager(connection) };
+    })().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  #ensureStreams(): Promise<void> {
+    this.#streams ??= this.#connect()
+      .then(({ jsm }) => ensureStreams(jsm))
+      .catch((error: unknown) => {
+        this.#streams = undefined;
+        throw error;
+      });
+    return this.#streams;
+  }
+}
+
+/** The durable that an API's daemons share. */
+export function durableOf(api: string): string {
+  return `rpc-${api}`;
+}
+
+function isNoResponders(error: unknown): boolean {
+  if (error instanceof RequestError && error.isNoResponders()) return true;
+  const name = (error as { name?: string } | undefined)?.name ?? '';
+  const cause = (error as { cause?: { name?: string } } | undefined)?.cause?.name ?? '';
+  return /NoResponders/.test(name) || /NoResponders/.test(cause);
+}

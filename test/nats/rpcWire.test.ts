@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { RunningDaemon } from '@switchyard/core';
+import { ApiDaemon, createBus, RpcErrorCodes, RpcTimeoutError, type Bus } from '@switchyard/rpc';
+import { natsWire } from '@switchyard/rpc/nats';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { exampleApis } from '../support/rpcFixtures.js';
+import { startNats, type OwnNats } from '../servers/nats.js';
+import {
+  adminConnection,
+  createStreams,
+  deleteStreams,
+  natsServerBinary,
+  natsServers,
+  silentLogger,
+  testStream,
+} from './support.js';
+import { deleteRpcDurables, startApiDaemon } from './rpcSupport.js';
+
+const MARKER = `nw${randomUUID().slice(0, 6)}`;
+const main = testStream('rpcwire');
+
+function serving(apiClass: ReturnType<typeof exampleApis>['ExampleApi']): ApiDaemon {
+  return new (class ExampleDaemon extends ApiDaemon {
+    readonly name = 'example';
+    override readonly apis = [apiClass];
+  })();
+}
+
+describe('the NATS RPC wire', () => {
+  let admin: NatsConnection;
+  const daemons: RunningDaemon[] = [];
+  const buses: Bus[] = [];
+  let apiName: string;
+  let apis: ReturnType<typeof exampleApis>;
+
+  beforeAll(async () => {
+    admin = await adminConnection();
+    await createStreams(admin, main);
+  });
+  afterEach(async () => {
+    apis?.served.release();
+    await Promise.all(buses.splice(0).map((bus) => bus.close()));
+    await Promise.all(daemons.splice(0).map((running) => running.stop()));
+  });
+  afterAll(async () => {
+    await deleteRpcDurables(admin, MARKER);
+    await deleteStreams(admin, main);
+    await admin.close();
+  });
+
+  const fresh = (): void => {
+    apiName = `${MARKER}${randomUUID().slice(0, 6)}`;
+    apis = exampleApis(apiName);
+  };
+  const client = async (servers = natsServers): Promise<Bus> => {
+    const bus = await createBus({ wire: await natsWire({ servers, logger: silentLogger }) });
+    buses.push(bus);
+    return bus;
+  };
+
+  it('round trip: a call from a client-only bus is served by a daemon on NATS', async () => {
+    fresh();
+    const running = await startApiDaemon(serving(apis.ExampleApi), main);
+    daemons.push(running);
+    const bus = await client();
+    expect(await bus.api(apis.ExampleApi).helloWorld({ name: 'Ada' })).toEqual({ greeting: 'hello Ada' });
+    await expect.poll(() => running.counter.get('succeeded')).toBe(1);
+  });
+
+  it('an API that was never served fails at once with API_UNKNOWN', async () => {
+    fresh();
+    const bus = await client();
+    const error = await bus
+      .api(apis.UnservedApi)
+      .ping({}, { deadlineMs: 60_000 })
+      .catch((caught: unknown) => caught);
+    expect((error as { code?: string }).code).toBe(RpcErrorCodes.API_UNKNOWN);
+  });
+
+  it('the inbox is a subscription while the bus is open and gone at close: a reply to it then finds no one', async () => {
+    const wire = await natsWire({ servers: natsServers, logger: silentLogger });
+    try {
+      const replies: string[] = [];
+      const inbox = await wire.openInbox(`t-${randomUUID()}`, (body) => replies.push(body));
+      expect(inbox.address).toMatch(/^_INBOX\.switchyard\.t-/);
+      expect(await wire.sendReply(inbox.address, '{"correlationId":"x"}')).toBe(true);
+      expect(replies).toEqual(['{"correlationId":"x"}']);
+      await inbox.close();
+      expect(await wire.sendReply(inbox.address, '{"correlationId":"y"}')).toBe(false);
+      expect(replies).toHaveLength(1);
+    } finally {
+      await wire.close();
+    }
+  });
+
+  it('a reply to a client that has gone resolves false and the daemon goes on serving', async () => {
+    fresh();
+    const running = await startApiDaemon(serving(apis.ExampleApi), main, ['--concurrency', '2']);
+    daemons.push(running);
+    const leaving = await client();
+    apis.served.closeGate();
+    const abandoned = leaving
+      .api(apis.ExampleApi)
+      .block({}, { deadlineMs: 30_000 })
+      .catch((caught: unknown) => caught);
+    await expect.poll(() => apis.served.inFlight).toBe(1);
+    await leaving.close();
+    expect(((await abandoned) as { code?: string }).code).toBe(RpcErrorCodes.BUS_CLOSED);
+    apis.served.release();
+    // The served call finished (its reply found nobody) and the next caller is answered.
+    await expect.poll(() => running.counter.get('succeeded')).toBe(1);
+    const staying = await client();
+    expect(await staying.api(apis.ExampleApi).helloWorld({ name: 'Bo' })).toEqual({ greeting: 'hello Bo' });
+  });
+
+  it('a call queued while the serving daemon restarts is answered by the new one', async () => {
+    fresh();
+    const first = await startApiDaemon(serving(apis.ExampleApi), main);
+    const bus = await client();
+    await bus.api(apis.ExampleApi).helloWorld({ name: 'Ada' });
+    await first.stop();
+    const waiting = bus.api(apis.ExampleApi).helloWorld({ name: 'Cy' }, { deadlineMs: 30_000 });
+    const second = await startApiDaemon(serving(apis.ExampleApi), main);
+    daemons.push(second);
+    expect(await waiting).toEqual({ greeting: 'hello Cy' });
+    await expect.poll(() => second.counter.get('succeeded')).toBe(1);
+  });
+});
+
+describe.skipIf(!natsServerBinary)('the NATS RPC wire: nats-server restarts mid-call', () => {
+  let server: OwnNats | undefined;
+  let running: RunningDaemon | undefined;
+  let bus: Bus | undefined;
+  afterEach(async () => {
+    await bus?.close();
+    await running?.stop();
+    await server?.stop();
+  });
+
+  it('the caller gets RpcTimeoutError, never a hang, and calls work again after the restart', async () => {
+    server = await startNats();
+    const own = testStream('rpcrestart');
+    const admin = await adminConnection(server.servers);
+    await createStreams(admin, own);
+    await admin.close();
+    const apis = exampleApis(`restart${randomUUID().slice(0, 6)}`);
+    running = await startApiDaemon(serving(apis.ExampleApi), own, [], server.servers);
+    bus = await createBus({ wire: await natsWire({ servers: server.servers, logger: silentLogger }) });
+    await bus.api(apis.ExampleApi).helloWorld({ name: 'Ada' });
+    apis.served.closeGate();
+    const inFlight = bus
+      .api(apis.ExampleApi)
+      .block({}, { deadlineMs: 3000 })
+      .catch((caught: unknown) => caught);
+    await expect.poll(() => apis.served.inFlight).toBe(1);
+    // Down longer than the call's deadline: its reply cannot reach the caller in time.
+    await server.restart({ downMs: 3500 });
+    expect(await inFlight).toBeInstanceOf(RpcTimeoutError);
+    apis.served.release();
+    await expect
+      .poll(
+        () =>
+          bus!
+            .api(apis.ExampleApi)
+            .helloWorld({ name: 'Bo' }, { deadlineMs: 2000 })
+            .catch(() => undefined),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toEqual({ greeting: 'hello Bo' });
+  });
+});
