@@ -31,8 +31,9 @@ export async function prepareProcessor(
   file: string,
   options: PrepareOptions = {},
 ): Promise<PreparedProcessor> {
-  const { config, daemonSets } = loadProcessorConfig(file, options);
-  const { processor } = config;
+  const loaded = loadProcessorConfig(file, options);
+  const { daemonSets } = loaded;
+  const { processor } = loaded.config;
   const handlerFile = resolveHandlerFile(processor.handlerPath, processor.moduleName);
   const install = await installDependencies(processor.handlerPath, options.env ?? process.env);
   const env: Record<string, string> = {};
@@ -42,6 +43,7 @@ export async function prepareProcessor(
   const pool = new WorkerPool({
     handlerFile,
     workers: processor.workers,
+    concurrency: processor.concurrency === 0 ? 'auto' : processor.concurrency,
     runtime: processor.runtime,
     env,
     timeoutMs: processor.timeoutMs,
@@ -59,11 +61,19 @@ export async function prepareProcessor(
       cause: error,
     });
   }
+  const config = settled(loaded.config, pool.concurrency);
   const argv = [
     ...[...daemonSettings(config), ...daemonSets].flatMap((setting) => ['--set', setting]),
     ...(options.extraArgv ?? []),
   ];
   return { config, daemon: new ProcessorDaemon(config, pool), pool, install, argv };
+}
+
+/** The config with the concurrency the pool settled on, and the queue size that follows from it. */
+function settled(config: ProcessorConfig, concurrency: number): ProcessorConfig {
+  const { processor } = config;
+  const queueSize = processor.queueSize || 2 * processor.workers * concurrency;
+  return { ...config, processor: { ...processor, concurrency, queueSize } };
 }
 
 /** `switchyard process --install-only`: validates the config and installs the handler's dependencies. */

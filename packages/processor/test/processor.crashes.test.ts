@@ -20,6 +20,7 @@ function die(how) {
 }
 export async function handleEvent(context, data) {
   const [when, how] = data.toString().split('-');
+  if (when === 'sleep') await new Promise((resolve) => setTimeout(resolve, Number(how)));
   if (when === 'always' || (when === 'once' && context.attempt === 1)) await die(how);
   return 'survived ' + data.toString() + ' on attempt ' + context.attempt;
 }
@@ -30,8 +31,9 @@ for (const runtime of ['threads', 'processes'] as const) {
     // Generous: a child process takes a while to start on a busy machine, and its clock runs from
     // when the worker takes the message.
     const timeoutMs = 4000;
+    // One message per worker: each crash here is that message's own.
     const config = MEMORY_CONFIG(
-      `workers: 2\nruntime: ${runtime}\ntimeoutMs: ${timeoutMs}\nmaxWorkerCrashes: 2\nmaxMemoryMb: 64`,
+      `workers: 2\nconcurrency: 1\nruntime: ${runtime}\ntimeoutMs: ${timeoutMs}\nmaxWorkerCrashes: 2\nmaxMemoryMb: 64`,
     );
 
     it('is replaced, and its message is retried until it succeeds', async () => {
@@ -81,3 +83,37 @@ for (const runtime of ['threads', 'processes'] as const) {
     }, 60_000);
   });
 }
+
+describe('a worker running several messages at once that crashes', () => {
+  it('counts the crash against none of them: each retries alone, only its own crashes count', async () => {
+    const config = MEMORY_CONFIG('workers: 1\nconcurrency: 4\ntimeoutMs: 4000\nmaxWorkerCrashes: 2');
+    started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }), {
+      sets: ['consumer.maxAttempts=10'],
+    });
+    expect(started.pool.concurrency).toBe(4);
+    const input = started.broker.queue('in');
+    // The first message holds the one worker, so the next four wait and go to it as one batch.
+    for (const body of ['sleep-500', 'ok-1', 'always-exit', 'ok-2', 'ok-3']) input.send(body);
+    await started.running.finished(5);
+    expect(started.texts('processor-out').sort()).toEqual([
+      'survived ok-1 on attempt 2',
+      'survived ok-2 on attempt 2',
+      'survived ok-3 on attempt 2',
+      'survived sleep-500 on attempt 1',
+    ]);
+    const failures = started.outcomes.filter((recorded) => recorded.outcome.kind === 'failed');
+    const shared = failures.filter((recorded) =>
+      recorded.outcome.reason?.includes('while it ran 4 messages at once (not counted'),
+    );
+    expect(shared).toHaveLength(4);
+    // always-exit: the shared crash, then 2 of its own, alone; then dead-lettered with the reason.
+    const letters = started.deadLetters('in');
+    expect(letters.map((letter) => letter.body)).toEqual(['always-exit']);
+    expect(letters[0]!.reason).toMatch(
+      /^rejected: the worker crashed 2 times on this message \(processor.maxWorkerCrashes 2\); last: the handler called process.exit\(7\)/,
+    );
+    expect(failures.map((recorded) => recorded.outcome.reason)).toContain(
+      'the handler called process.exit(7); the worker was replaced (crash 1 of processor.maxWorkerCrashes 2 on this message)',
+    );
+  }, 60_000);
+});

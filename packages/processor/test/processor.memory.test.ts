@@ -77,6 +77,32 @@ describe('switchyard process on the embedded bus', () => {
     ]);
   });
 
+  it('runs several messages at once in a worker, each seeing its own key and attempt', async () => {
+    // Waits a different time per message, so their handlers overlap and finish out of turn.
+    const handler = `export async function initContext(context) { context.calls = 0; }
+export async function handleEvent(context, data) {
+  context.calls += 1;
+  await new Promise((resolve) => setTimeout(resolve, 40 - 4 * Number(data.toString())));
+  return { body: data.toString(), key: context.key, attempt: context.attempt, calls: context.calls };
+}
+`;
+    const dir = projectDir(MEMORY_CONFIG('workers: 1'), { 'handler.mjs': handler });
+    started = await startProcessor(dir);
+    // Auto: an async handleEvent gets 8 messages at once per worker, and a queue to match.
+    expect(started.pool.concurrency).toBe(8);
+    expect(started.config.processor.queueSize).toBe(16);
+    const input = started.broker.queue('in');
+    for (let index = 0; index < 8; index++) input.send(String(index), {}, { key: `key-${index}` });
+    await started.running.finished(8);
+    const outputs = started
+      .texts('processor-out')
+      .map((text) => JSON.parse(text) as { body: string; key: string; attempt: number; calls: number });
+    expect(outputs).toHaveLength(8);
+    for (const output of outputs) expect(output).toMatchObject({ key: `key-${output.body}`, attempt: 1 });
+    // What the handler stores on context is the worker's, shared by the messages it runs.
+    expect(Math.max(...outputs.map((output) => output.calls))).toBe(8);
+  });
+
   it('loads a .ts handler (Node strips its types)', async () => {
     const dir = projectDir(MEMORY_CONFIG('moduleName: transform'), {
       'transform.ts': `export function handleEvent(context: { workerId: number }, data: Buffer): string {\n  return data.toString().toUpperCase();\n}\n`,

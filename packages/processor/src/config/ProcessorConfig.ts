@@ -15,11 +15,14 @@ export interface ProcessorSection {
   readonly handlerPath: string;
   readonly moduleName: string;
   readonly workers: number;
+  /** Messages one worker runs at once; 0 until the handler is loaded (auto), then settled. */
+  readonly concurrency: number;
   readonly runtime: 'threads' | 'processes';
   readonly env: readonly { readonly name: string; readonly value: string }[];
   readonly timeoutMs: number;
   readonly maxWorkerCrashes: number;
   readonly maxMemoryMb: number;
+  /** 0 until the concurrency is settled (auto: 2 × workers × concurrency). */
   readonly queueSize: number;
   readonly mode: OrderMode;
 }

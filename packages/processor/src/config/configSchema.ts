@@ -72,6 +72,11 @@ export const CONFIG_SCHEMA = {
           examples: ['handler'],
         }),
         workers: int('worker threads (or processes) running the handler', 1, 1),
+        concurrency: int(
+          'messages one worker runs at once (0: 8 when handleEvent is an async function, else 1)',
+          0,
+          0,
+        ),
         runtime: {
           enum: ['threads', 'processes'],
           default: 'threads',
@@ -103,7 +108,7 @@ export const CONFIG_SCHEMA = {
           0,
           0,
         ),
-        queueSize: int('messages held between source and workers (0: 2 × workers)', 0, 0),
+        queueSize: int('messages held between source and workers (0: 2 × workers × concurrency)', 0, 0),
         mode: {
           enum: ['keyed', 'in-order', 'unordered'],
           default: 'keyed',

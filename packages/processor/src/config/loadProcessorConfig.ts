@@ -207,13 +207,13 @@ function lineOf(document: Document, lines: LineCounter, path: (string | number)[
 
 function normalize(raw: Raw, folder: string): ProcessorConfig {
   const processor = raw.processor;
-  const workers = processor.workers as number;
   return {
     name: raw.name,
     processor: {
       handlerPath: resolve(folder, (processor.handlerPath as string | undefined) ?? '.'),
       moduleName: processor.moduleName as string,
-      workers,
+      workers: processor.workers as number,
+      concurrency: processor.concurrency as number,
       runtime: processor.runtime as 'threads' | 'processes',
       env: (processor.env as { name: string; value: unknown }[]).map(({ name, value }) => ({
         name,
@@ -222,7 +222,7 @@ function normalize(raw: Raw, folder: string): ProcessorConfig {
       timeoutMs: processor.timeoutMs as number,
       maxWorkerCrashes: processor.maxWorkerCrashes as number,
       maxMemoryMb: processor.maxMemoryMb as number,
-      queueSize: (processor.queueSize as number) || workers * 2,
+      queueSize: processor.queueSize as number,
       mode: processor.mode as ProcessorConfig['processor']['mode'],
     },
     source: withDefaults(raw.source, SOURCE_DEFAULTS) as unknown as SourceConfig,

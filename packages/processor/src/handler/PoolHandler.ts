@@ -64,12 +64,19 @@ export class PoolHandler {
           attempt: context.attempt,
           source: context.source,
         },
-        context.signal,
+        { signal: context.signal, alone: crashes.runsAlone(context.messageId) },
       );
       crashes.forget(context.messageId);
       return reply;
     } catch (error) {
       if (!(error instanceof WorkerCrash)) throw error;
+      if (error.messagesInWorker > 1) {
+        crashes.crashedBeside(context.messageId);
+        throw new Error(
+          `${error.message}, while it ran ${error.messagesInWorker} messages at once (not counted against processor.maxWorkerCrashes: this message's next attempt runs alone on a worker)`,
+          { cause: error },
+        );
+      }
       const count = crashes.record(context.messageId);
       if (count < maxWorkerCrashes)
         throw new Error(
@@ -93,8 +100,6 @@ export class PoolHandler {
         if (reply.name === 'RejectMessage') throw new RejectMessage(reply.message);
         if (reply.name === 'Nack') throw new Nack(reply.delaySeconds ?? 0, reply.message);
         throw new Error(`handleEvent threw ${reply.name}: ${reply.message}`);
-      case 'probed':
-        throw new Error('the worker answered a message with a probe reply');
     }
   }
 

@@ -1,14 +1,22 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
-import type { ProbeTask, WorkerReply, WorkerTask } from './protocol.js';
+import type { BatchReply, BatchTask, ProbeReply, ProbeTask, WorkerReply, WorkerTask } from './protocol.js';
 
 export type WorkerRuntime = 'threads' | 'processes';
+
+/** Messages per worker at once when `concurrency` is auto and handleEvent is an async function. */
+export const AUTO_CONCURRENCY = 8;
 
 export interface WorkerPoolOptions {
   readonly handlerFile: string;
   readonly workers: number;
   readonly runtime: WorkerRuntime;
+  /**
+   * Messages one worker runs at once, handed to it together (one round trip for all); 'auto':
+   * AUTO_CONCURRENCY for an `async function handleEvent`, else 1 (decided by probe()).
+   */
+  readonly concurrency: number | 'auto';
   /** Environment the workers see: the daemon's, plus `processor.env`. */
   readonly env: Readonly<Record<string, string>>;
   /** A task still running after this is a crash: its worker is stopped and replaced. */
@@ -17,12 +25,35 @@ export interface WorkerPoolOptions {
   readonly maxMemoryMb: number;
 }
 
+export interface RunOptions {
+  /** Aborted: the message leaves the queue, or stops being waited for (see #runBatch). */
+  readonly signal?: AbortSignal;
+  /** Runs on a worker with no other message (its last crash happened beside others). */
+  readonly alone?: boolean;
+}
+
 /** A worker died under a task: it threw at top level, exited, ran out of memory, or outlived its timeout. */
 export class WorkerCrash extends Error {
-  constructor(reason: string) {
+  /**
+   * @param messagesInWorker how many messages the worker was running when it died: above 1, any of
+   *   them may have killed it.
+   */
+  constructor(
+    reason: string,
+    readonly messagesInWorker = 1,
+  ) {
     super(reason);
     this.name = 'WorkerCrash';
   }
+}
+
+interface Pending {
+  readonly task: WorkerTask;
+  readonly signal: AbortSignal | undefined;
+  readonly alone: boolean;
+  settled: boolean;
+  readonly resolve: (reply: WorkerReply) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -31,23 +62,29 @@ export class WorkerCrash extends Error {
  * into a `WorkerCrash` with its reason, stops a task that outlives `timeoutMs` (tinypool
  * terminates the worker behind an aborted task), and keeps the handler's own failures apart:
  * those come back as replies, never as rejections.
+ *
+ * A worker gets one task at a time: a batch of up to `concurrency` waiting messages. (tinypool's
+ * own concurrentTasksPerWorker is off for tasks with an abort signal, and every task here has one,
+ * its timeout; and one round trip per batch is cheaper than one per message.)
  */
 export class WorkerPool {
   readonly #pool: Tinypool;
-  /** Tasks waiting for a free worker; each is handed to tinypool only when one is free. */
-  readonly #waiting: (() => void)[] = [];
+  /** Messages waiting for a worker; a batch is handed to tinypool only when a worker is free. */
+  readonly #waiting: Pending[] = [];
+  #concurrency: number;
   #busy = 0;
   #completed = 0;
   #closed = false;
 
   constructor(private readonly options: WorkerPoolOptions) {
     const threads = options.runtime === 'threads';
+    this.#concurrency = options.concurrency === 'auto' ? 1 : options.concurrency;
     this.#pool = new Tinypool({
       filename: workerEntryFile(),
       runtime: threads ? 'worker_threads' : 'child_process',
       minThreads: options.workers,
       maxThreads: options.workers,
-      // Never used: a task reaches tinypool only when a worker is free (see #freeWorker).
+      // Never used: a task reaches tinypool only when a worker is free (see #dispatch).
       maxQueue: options.workers,
       // Workers stay up between messages: initContext's state lives in them.
       idleTimeout: 0,
@@ -65,26 +102,47 @@ export class WorkerPool {
     this.#pool.on('error', () => undefined);
   }
 
-  /** Loads the handler in one worker and returns what it exports (the start-up check). */
+  /**
+   * Loads the handler in one worker and returns what it exports (the start-up check); settles an
+   * 'auto' concurrency by whether handleEvent is async.
+   */
   async probe(): Promise<readonly string[]> {
     const task: ProbeTask = { kind: 'probe' };
-    const reply = await this.#run(task, undefined);
-    if (reply.kind === 'probed') return reply.exports;
+    this.#busy += 1;
+    let reply: ProbeReply;
+    try {
+      reply = (await this.#runOnWorker(task, undefined)) as ProbeReply;
+    } finally {
+      this.#busy -= 1;
+      this.#dispatch();
+    }
     if (reply.kind === 'threw') throw new Error(`${reply.name}: ${reply.message}`);
-    throw new Error(`unexpected reply to the probe: ${reply.kind}`);
+    if (this.options.concurrency === 'auto')
+      this.#concurrency = reply.asyncHandleEvent ? AUTO_CONCURRENCY : 1;
+    return reply.exports;
   }
 
-  /** Runs one message; rejects with `WorkerCrash` when its worker died, or with `signal`'s reason. */
-  run(task: WorkerTask, signal?: AbortSignal): Promise<WorkerReply> {
-    return this.#run(task, signal);
+  /**
+   * Runs one message; rejects with `WorkerCrash` when its worker died, or with `signal`'s reason.
+   * It shares its worker with up to `concurrency - 1` others unless `alone`.
+   */
+  run(task: WorkerTask, options: RunOptions = {}): Promise<WorkerReply> {
+    const { signal, alone = false } = options;
+    if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
+    return new Promise<WorkerReply>((resolve, reject) => {
+      const pending: Pending = { task, signal, alone, settled: false, resolve, reject };
+      signal?.addEventListener('abort', () => this.#leaveQueue(pending), { once: true });
+      this.#waiting.push(pending);
+      this.#dispatch();
+    });
   }
 
-  /** Tasks waiting for a free worker. */
+  /** Messages waiting for a free worker. */
   get queued(): number {
     return this.#waiting.length;
   }
 
-  /** Tasks finished since start (whatever their result). */
+  /** Messages finished since start (whatever their result). */
   get completed(): number {
     return this.#completed;
   }
@@ -93,54 +151,77 @@ export class WorkerPool {
     return this.options.workers;
   }
 
+  /** Messages one worker runs at once (settled by probe() when configured as auto). */
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#pool.destroy();
   }
 
-  async #run(task: WorkerTask | ProbeTask, signal: AbortSignal | undefined): Promise<WorkerReply> {
-    await this.#freeWorker(signal);
-    try {
-      return await this.#runOnWorker(task, signal);
-    } finally {
-      this.#completed += 1;
-      this.#busy -= 1;
-      this.#waiting.shift()?.();
+  /** Hands batches to free workers while messages wait. */
+  #dispatch(): void {
+    while (this.#busy < this.options.workers && this.#waiting.length > 0) {
+      this.#busy += 1;
+      void this.#runBatch(this.#takeBatch()).finally(() => {
+        this.#busy -= 1;
+        this.#dispatch();
+      });
     }
+  }
+
+  /** The first waiting message, with up to concurrency - 1 more that may share a worker with it. */
+  #takeBatch(): Pending[] {
+    const first = this.#waiting.shift()!;
+    const batch = [first];
+    if (first.alone) return batch;
+    for (let index = 0; index < this.#waiting.length && batch.length < this.#concurrency;) {
+      const next = this.#waiting[index]!;
+      if (next.alone) index += 1;
+      else batch.push(...this.#waiting.splice(index, 1));
+    }
+    return batch;
+  }
+
+  #leaveQueue(pending: Pending): void {
+    const index = this.#waiting.indexOf(pending);
+    if (index >= 0) this.#waiting.splice(index, 1);
+    settle(pending, () => pending.reject(pending.signal?.reason));
   }
 
   /**
-   * Waits until a worker is free and takes it. The timeout must count from when a worker starts
-   * the task, not from when it was queued, so tasks are given to tinypool only when one is free.
+   * One batch on one worker. A message whose signal aborts is answered with its reason at once;
+   * when nobody waits for any of the batch any more, the worker is stopped (tinypool replaces it).
    */
-  async #freeWorker(signal: AbortSignal | undefined): Promise<void> {
-    while (this.#busy >= this.options.workers) {
-      signal?.throwIfAborted();
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          signal?.removeEventListener('abort', leave);
-          resolve();
-        };
-        const leave = (): void => {
-          const index = this.#waiting.indexOf(wake);
-          if (index >= 0) this.#waiting.splice(index, 1);
-          resolve();
-        };
-        this.#waiting.push(wake);
-        signal?.addEventListener('abort', leave, { once: true });
-      });
+  async #runBatch(batch: Pending[]): Promise<void> {
+    const abandoned = new AbortController();
+    const onAbort = (): void => {
+      if (batch.every((pending) => pending.settled)) abandoned.abort();
+    };
+    for (const pending of batch) pending.signal?.addEventListener('abort', onAbort, { once: true });
+    const task: BatchTask = { kind: 'batch', messages: batch.map((pending) => pending.task) };
+    try {
+      const reply = (await this.#runOnWorker(task, abandoned.signal)) as BatchReply;
+      batch.forEach((pending, index) => settle(pending, () => pending.resolve(reply.replies[index]!)));
+    } catch (error) {
+      const crash = error instanceof WorkerCrash ? new WorkerCrash(error.message, batch.length) : error;
+      for (const pending of batch) settle(pending, () => pending.reject(crash));
+    } finally {
+      this.#completed += batch.length;
+      for (const pending of batch) pending.signal?.removeEventListener('abort', onAbort);
     }
-    signal?.throwIfAborted();
-    this.#busy += 1;
   }
 
-  async #runOnWorker(task: WorkerTask | ProbeTask, signal: AbortSignal | undefined): Promise<WorkerReply> {
+  /** One task on a free worker, stopped and reported as a crash after timeoutMs. */
+  async #runOnWorker(task: BatchTask | ProbeTask, signal: AbortSignal | undefined): Promise<unknown> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
     const abort = signal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, signal]);
     try {
-      return (await this.#pool.run(task, { signal: abort })) as WorkerReply;
+      return await this.#pool.run(task, { signal: abort });
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
       if (timeout.signal.aborted)
@@ -152,6 +233,12 @@ export class WorkerPool {
       clearTimeout(timer);
     }
   }
+}
+
+function settle(pending: Pending, answer: () => void): void {
+  if (pending.settled) return;
+  pending.settled = true;
+  answer();
 }
 
 function crashReason(error: unknown): string {

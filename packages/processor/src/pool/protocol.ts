@@ -15,6 +15,15 @@ export interface WorkerTask {
   readonly source: string;
 }
 
+/**
+ * The messages one worker runs at once (`processor.concurrency`): all started together, answered
+ * together, one reply per message in the same order. One postMessage round trip for all of them.
+ */
+export interface BatchTask {
+  readonly kind: 'batch';
+  readonly messages: readonly WorkerTask[];
+}
+
 /** Loads the handler and runs its initContext, reporting what it exports (the start-up check). */
 export interface ProbeTask {
   readonly kind: 'probe';
@@ -27,13 +36,27 @@ export interface WorkerOutput {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type WorkerReply =
-  | { readonly kind: 'ok'; readonly outputs: readonly WorkerOutput[] }
-  /** The handler threw: `name` lets SkipMessage / RejectMessage / Nack keep their meaning. */
+/** A thrown error, by name, so SkipMessage / RejectMessage / Nack keep their meaning. */
+export interface ThrownReply {
+  readonly kind: 'threw';
+  readonly name: string;
+  readonly message: string;
+  readonly delaySeconds?: number;
+}
+
+/** What one message came to. */
+export type WorkerReply = { readonly kind: 'ok'; readonly outputs: readonly WorkerOutput[] } | ThrownReply;
+
+export interface BatchReply {
+  readonly kind: 'batch';
+  readonly replies: readonly WorkerReply[];
+}
+
+export type ProbeReply =
   | {
-      readonly kind: 'threw';
-      readonly name: string;
-      readonly message: string;
-      readonly delaySeconds?: number;
+      readonly kind: 'probed';
+      readonly exports: readonly string[];
+      /** handleEvent is an `async function` (its messages may run several at once in a worker). */
+      readonly asyncHandleEvent: boolean;
     }
-  | { readonly kind: 'probed'; readonly exports: readonly string[] };
+  | ThrownReply;

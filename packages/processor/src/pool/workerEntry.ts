@@ -9,8 +9,7 @@ import { pathToFileURL } from 'node:url';
 interface Setup {
   handlerFile: string;
 }
-interface Task {
-  kind: 'message' | 'probe';
+interface Message {
   body?: Uint8Array;
   messageId?: string;
   key?: string;
@@ -18,6 +17,10 @@ interface Task {
   mediaType?: string;
   attempt?: number;
   source?: string;
+}
+interface Task {
+  kind: 'batch' | 'probe';
+  messages?: Message[];
 }
 interface Output {
   key?: string;
@@ -109,43 +112,95 @@ function load(): Promise<HandlerModule> {
 }
 
 export default async function run(task: Task): Promise<unknown> {
+  if (task.kind === 'probe') {
+    try {
+      const handler = await load();
+      const asyncHandleEvent = handler.handleEvent?.constructor.name === 'AsyncFunction';
+      return { kind: 'probed', exports: Object.keys(handler), asyncHandleEvent };
+    } catch (error) {
+      return thrown(error);
+    }
+  }
+  try {
+    // Started together: an async handler's messages overlap; a sync one's run one after another.
+    return { kind: 'batch', replies: await Promise.all((task.messages ?? []).map(runMessage)) };
+  } catch (error) {
+    if (!(error instanceof ExitCalled)) throw error;
+    // A thread that exits on its own is not noticed by tinypool (its next task would hang); one
+    // that dies of an uncaught error is: the task is rejected with it and the thread replaced.
+    setImmediate(() => {
+      throw new Error(`the handler called process.exit(${error.code})`);
+    });
+    return new Promise(() => undefined);
+  }
+}
+
+/** One message's reply; only an ExitCalled escapes (the worker must die of it). */
+async function runMessage(message: Message): Promise<unknown> {
   try {
     const handler = await load();
-    if (task.kind === 'probe') return { kind: 'probed', exports: Object.keys(handler) };
     if (typeof handler.handleEvent !== 'function')
       throw new Error(`${setup.handlerFile} exports no handleEvent(context, data) function`);
-    context.messageId = task.messageId;
-    context.key = task.key;
-    context.headers = task.headers;
-    context.mediaType = task.mediaType;
-    context.attempt = task.attempt;
-    context.source = task.source;
-    const body = task.body ?? new Uint8Array();
+    const body = message.body ?? new Uint8Array();
     const data = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     handlerStarts();
     try {
-      const result = await handler.handleEvent(context, data);
+      const result = await handler.handleEvent(messageContext(message), data);
       return { kind: 'ok', outputs: toOutputs(result) };
     } finally {
       handlerEnds();
     }
   } catch (error) {
-    if (error instanceof ExitCalled) {
-      // A thread that exits on its own is not noticed by tinypool (its next task would hang); one
-      // that dies of an uncaught error is: the task is rejected with it and the thread replaced.
-      setImmediate(() => {
-        throw new Error(`the handler called process.exit(${error.code})`);
-      });
-      return new Promise(() => undefined);
-    }
-    const thrown = error as { name?: unknown; message?: unknown; delaySeconds?: unknown };
-    return {
-      kind: 'threw',
-      name: typeof thrown?.name === 'string' ? thrown.name : 'Error',
-      message: typeof thrown?.message === 'string' ? thrown.message : String(error),
-      delaySeconds: typeof thrown?.delaySeconds === 'number' ? thrown.delaySeconds : undefined,
-    };
+    if (error instanceof ExitCalled) throw error;
+    return thrown(error);
   }
+}
+
+function thrown(error: unknown): unknown {
+  const { name, message, delaySeconds } = (error ?? {}) as {
+    name?: unknown;
+    message?: unknown;
+    delaySeconds?: unknown;
+  };
+  return {
+    kind: 'threw',
+    name: typeof name === 'string' ? name : 'Error',
+    message: typeof message === 'string' ? message : String(error),
+    delaySeconds: typeof delaySeconds === 'number' ? delaySeconds : undefined,
+  };
+}
+
+const MESSAGE_FIELDS = new Set(['messageId', 'key', 'headers', 'mediaType', 'attempt', 'source']);
+
+/**
+ * The worker's one context as this message sees it: its own messageId, key, headers, mediaType,
+ * attempt and source (messages running at once must not see each other's), everything else
+ * read from and written to the shared context, so what a handler stores there stays for later calls.
+ */
+function messageContext(message: Message): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    messageId: message.messageId,
+    key: message.key,
+    headers: message.headers,
+    mediaType: message.mediaType,
+    attempt: message.attempt,
+    source: message.source,
+  };
+  const own = (name: string | symbol): name is string => typeof name === 'string' && MESSAGE_FIELDS.has(name);
+  return new Proxy(context, {
+    get: (shared, name): unknown => (own(name) ? fields[name] : (Reflect.get(shared, name) as unknown)),
+    set: (shared, name, value) => {
+      if (own(name)) fields[name] = value;
+      else Reflect.set(shared, name, value);
+      return true;
+    },
+    has: (shared, name) => own(name) || Reflect.has(shared, name),
+    ownKeys: (shared) => [...new Set([...Reflect.ownKeys(shared), ...MESSAGE_FIELDS])],
+    getOwnPropertyDescriptor: (shared, name) =>
+      own(name)
+        ? { value: fields[name], writable: true, enumerable: true, configurable: true }
+        : Reflect.getOwnPropertyDescriptor(shared, name),
+  });
 }
 
 // What a value published as JSON is labelled: the sink's media type, the HTTP answer's content type.
