@@ -44,8 +44,13 @@ consumer:
     );
     processor = await runProcessor(dir);
     await processor.running.finished(3);
-    const kinds = processor.outcomes.map((recorded) => recorded.outcome.kind).sort();
-    expect(kinds).toEqual(['dead-lettered', 'failed', 'succeeded', 'succeeded']);
+    const kinds = processor.outcomes.map((recorded) => recorded.outcome.kind);
+    const count = (kind: string): number => kinds.filter((each) => each === kind).length;
+    expect([count('dead-lettered'), count('succeeded')]).toEqual([1, 2]);
+    // One crash of its own before the last; with 'b' beside it in a worker (8 at once for this
+    // async handler), one more crash that counts against neither, and a failed attempt of 'b'.
+    expect(count('failed')).toBeGreaterThanOrEqual(1);
+    expect(count('failed')).toBeLessThanOrEqual(3);
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: deadLetters,
