@@ -4,6 +4,7 @@ import { serverRunning, setting } from './support.js';
 import { runRpcScenario } from './rpc/measure.js';
 import { startMoleculer } from './rpc/moleculerSide.js';
 import { NATS_URL, NO_NATS, natsAnswers } from './rpc/natsServer.js';
+import { natsSetup, removeNatsLeftovers } from './rpc/natsWireSetup.js';
 import {
   memorySetup,
   SERVER_CONCURRENCY,
@@ -30,6 +31,8 @@ interface WireCase {
   /** Moleculer over NATS (the reference), and for the embedded bus also Moleculer's local call. */
   readonly references: readonly Reference[];
   readonly settings: Record<string, unknown>;
+  /** Removes what the wire left on its server, after its scenarios. */
+  readonly cleanUp?: () => Promise<void>;
 }
 
 const REFERENCES: Record<Reference, { label: string; settings: string; url: string | undefined }> = {
@@ -49,6 +52,14 @@ const wires: WireCase[] = [
     references: ['local', 'nats'],
     settings: { wire: 'memory' },
   },
+  {
+    id: 'nats',
+    label: 'switchyard NATS wire',
+    setup: natsSetup,
+    references: ['nats'],
+    settings: { wire: 'nats', server: NATS_URL },
+    cleanUp: removeNatsLeftovers,
+  },
 ];
 
 function wireScenarios(wire: WireCase, reference: Reference): void {
@@ -62,6 +73,7 @@ function wireScenarios(wire: WireCase, reference: Reference): void {
     });
     afterAll(async () => {
       await Promise.all([ours?.stop(), theirs?.stop()]);
+      await wire.cleanUp?.();
     });
 
     for (const concurrency of CONCURRENCIES)
