@@ -105,7 +105,12 @@ export function createKafkaWire(parts: KafkaWireParts): RpcWire {
       await withDeadLetters(topic, deadLetterTopicOf(topic));
       return {
         address: topic,
-        transport: laneTransport(lane, { topic, groupId: topic, deadLetterTopic: deadLetterTopicOf(topic) }),
+        transport: laneTransport(lane, {
+          topic,
+          groupId: topic,
+          deadLetterTopic: deadLetterTopicOf(topic),
+          holdBatches: false,
+        }),
         // The topic stays: calls sent while no daemon serves wait there for the next one.
         withdraw: async () => {},
       };
@@ -122,7 +127,12 @@ export function createKafkaWire(parts: KafkaWireParts): RpcWire {
       await startNewGroupAtEnd(await topics.admin(), group, topic);
       return {
         address: group,
-        transport: laneTransport(lane, { topic, groupId: group, deadLetterTopic: deadLetterTopicOf(group) }),
+        transport: laneTransport(lane, {
+          topic,
+          groupId: group,
+          deadLetterTopic: deadLetterTopicOf(group),
+          holdBatches: true,
+        }),
       };
     },
     async close() {

@@ -17,6 +17,14 @@ export interface LaneTopics {
   readonly topic: string;
   readonly groupId: string;
   readonly deadLetterTopic: string;
+  /**
+   * Whether fetched batches are held until they finish (the daemon's `kafka.revokeDrainMs`), so a
+   * rebalance drains them first. Not for calls: kafkajs fetches nothing more from a broker while one
+   * of its batches is held, so one slow call would stall every call behind it, and a call that calls
+   * its own API again would wait for itself. Calls in flight at a rebalance may then run twice
+   * (their first reply is the one the caller takes).
+   */
+  readonly holdBatches: boolean;
 }
 
 /**
@@ -36,7 +44,7 @@ export function laneTransport(settings: LaneSettings, lane: LaneTopics): KafkaTr
           topics: [lane.topic],
           fromBeginning: true,
           stallTimeoutMs: config.stallTimeoutMs,
-          revokeDrainMs: config.effectiveRevokeDrainMs,
+          revokeDrainMs: lane.holdBatches ? config.effectiveRevokeDrainMs : 0,
           consumer: {
             groupId: lane.groupId,
             sessionTimeout: config.sessionTimeoutMs,
