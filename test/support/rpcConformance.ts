@@ -18,8 +18,8 @@ export interface RpcEnvironment {
    * of its own, with `argv` added (e.g. `--concurrency 1`, `--set consumer.maxAttempts=2`).
    */
   start(daemon: ApiDaemon, argv?: readonly string[]): Promise<RunningDaemon>;
-  /** A client-only bus on the transport (createBus with the transport's wire). */
-  client(): Promise<Bus>;
+  /** A client-only bus on the transport (createBus with the transport's wire and these options). */
+  client(options?: { readonly resendIntervalMs?: number }): Promise<Bus>;
   /**
    * The dead letters of the lane at `address` (wireAddresses.<transport>.requests or .listener):
    * each one's reason. Omit where the transport cannot list them cheaply.
@@ -284,6 +284,39 @@ export function rpcConformance(transport: string, environment: RpcEnvironment): 
           listenerName: 'audit-log',
         });
       await expect.poll(() => received, { timeout: 30_000 }).toEqual(['u3']);
+    });
+
+    it('an idempotent call is sent again while it runs, and runs once', async () => {
+      const running = await start(serving(apis.ExampleApi));
+      const resending = await environment.client({ resendIntervalMs: 100 });
+      try {
+        apis.served.closeGate();
+        const answer = resending.api(apis.ExampleApi).tally({}, { deadlineMs: 20_000 });
+        await expect.poll(() => apis.served.tallied).toBe(1);
+        // Copies arrive while the first run holds the claim: each is skipped, not run.
+        await expect
+          .poll(() => running.counter.get('skipped'), { timeout: 15_000 })
+          .toBeGreaterThanOrEqual(2);
+        apis.served.release();
+        expect(await answer).toEqual({ greeting: 'run 1' });
+        expect(apis.served.tallied).toBe(1);
+      } finally {
+        await resending.close();
+      }
+    });
+
+    it("a call made again with the same idempotency key gets the first run's answer", async () => {
+      const running = await start(serving(apis.ExampleApi));
+      const first = await client.api(apis.ExampleApi).tally({}, { idempotencyKey: 'order-7' });
+      const again = await client.api(apis.ExampleApi).tally({}, { idempotencyKey: 'order-7' });
+      const other = await client.api(apis.ExampleApi).tally({}, { idempotencyKey: 'order-8' });
+      expect([first, again, other]).toEqual([
+        { greeting: 'run 1' },
+        { greeting: 'run 1' },
+        { greeting: 'run 2' },
+      ]);
+      expect(apis.served.tallied).toBe(2);
+      await expect.poll(() => running.counter.get('skipped')).toBe(1);
     });
 
     it('closing the bus rejects the calls still waiting, and later calls, with BUS_CLOSED', async () => {

@@ -38,6 +38,7 @@ export class LooseHelloParams {
 /** What the served methods did, for the tests to check; `closeGate` makes `block` wait. */
 export class ServedRecord {
   counted = 0;
+  tallied = 0;
   inFlight = 0;
   maxInFlight = 0;
   #gate: Promise<void> = Promise.resolve();
@@ -90,6 +91,15 @@ export function exampleApis(name: string) {
       served.maxInFlight = Math.max(served.maxInFlight, served.inFlight);
       await served.gate;
       served.inFlight -= 1;
+    }
+
+    /** Idempotent: answers with its run's number, so an answer sent again shows which run it came from. */
+    @rpc({ idempotent: true, returns: Greeting })
+    async tally(_params: Empty): Promise<Greeting> {
+      served.tallied += 1;
+      const run = served.tallied;
+      await served.gate;
+      return { greeting: `run ${run}` };
     }
 
     /** Calls this API once more through the daemon's bus, with no deadline of its own. */

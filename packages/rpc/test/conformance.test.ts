@@ -9,7 +9,7 @@ const broker = new MemoryBroker();
 
 rpcConformance('the embedded bus', {
   start: (daemon, argv = []) => startOn(broker, daemon, [...argv]),
-  client: () => createBus({ wire: memoryWire(broker, 20) }),
+  client: (options) => createBus({ wire: memoryWire(broker, 20), ...options }),
   deadLetterReasons: async (address) =>
     broker
       .deadLetterQueue(address)

@@ -74,6 +74,11 @@ export abstract class ConsumerDaemon {
   readonly transports: readonly TransportFactory[] = [];
   /** Packages that add config, flags, middleware and lifecycle hooks (Sentry, health and metrics). */
   readonly plugins: readonly DaemonPlugin[] = [];
+  /**
+   * Plugins a framework's own base class brings (ApiDaemon: the `rpc` section), kept apart from
+   * `plugins` so that a user's subclass may set `plugins` without dropping them.
+   */
+  protected readonly frameworkPlugins: readonly DaemonPlugin[] = [];
 
   /** Called once the daemon is consuming; override to start companions (e.g. a demo publisher). */
   protected onReady(_daemon: RunningDaemon): void | Promise<void> {}
@@ -190,7 +195,7 @@ export abstract class ConsumerDaemon {
 
   /** Transports (the embedded bus last) and plugins: each brings config sections and flags. */
   #extensions(): DaemonPlugin[] {
-    return [...this.transports, memoryTransportFactory, ...this.plugins];
+    return [...this.transports, memoryTransportFactory, ...this.frameworkPlugins, ...this.plugins];
   }
 
   #flags(): CliFlag[] {

@@ -7,6 +7,12 @@ export interface CallOptions {
    * served call the remaining time of that call caps it.
    */
   readonly deadlineMs?: number;
+  /**
+   * For an idempotent method: the key the server runs once (default: a new one per call). Give your
+   * own (an order id, a payment reference) to make a call made again after a client restart
+   * answer from the first run instead of running twice.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** A listener: runs in the daemon's pipeline, so a throw is retried and then dead-lettered. */

@@ -12,7 +12,10 @@ const NAME = /^[a-z][a-zA-Z0-9-]{0,62}$/;
 export interface RpcOptions {
   /** The result's `@schema` class; omit it for a method that returns nothing. */
   readonly returns?: SchemaClass;
-  /** Safe to run twice: the client may retry it (retries are not implemented yet, see docs/rpc.md). */
+  /**
+   * The client resends the call (same idempotency key) until a reply or the deadline, and the
+   * server runs each key once, answering resends and redeliveries from the first run.
+   */
   readonly idempotent?: boolean;
 }
 

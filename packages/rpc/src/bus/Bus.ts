@@ -20,7 +20,14 @@ export interface BusOptions {
   readonly serves?: readonly ApiClass[];
   /** Set on a daemon's bus: where listeners run. */
   readonly lanes?: LaneHost;
+  /**
+   * How often a call of an idempotent method is sent again while no reply has come (default 1000
+   * ms), until its deadline; the server runs it once whatever the number of copies.
+   */
+  readonly resendIntervalMs?: number;
 }
+
+export const DEFAULT_RESEND_INTERVAL_MS = 1000;
 
 interface Pending {
   resolve(reply: RpcReply): void;
@@ -37,6 +44,7 @@ export class Bus {
   readonly #defaultDeadlineMs: number;
   readonly #serves: ReadonlySet<ApiClass>;
   readonly #lanes: LaneHost | undefined;
+  readonly #resendIntervalMs: number;
   readonly #pending = new Map<string, Pending>();
   readonly #clients = new Map<ApiClass, object>();
   readonly #listeners = new Set<string>();
@@ -60,6 +68,10 @@ export class Bus {
     );
     this.#serves = new Set(options.serves ?? []);
     this.#lanes = options.lanes;
+    this.#resendIntervalMs = positiveMs(
+      options.resendIntervalMs ?? DEFAULT_RESEND_INTERVAL_MS,
+      'resendIntervalMs',
+    );
   }
 
   async #openInbox(): Promise<void> {
@@ -119,6 +131,7 @@ export class Bus {
     if (deadline <= now) throw new RpcTimeoutError(codec.name, method.name, 0);
     const plain = await codec.encodeParams(method, params);
     const correlationId = randomUUID();
+    const idempotencyKey = method.idempotent ? (options.idempotencyKey ?? correlationId) : undefined;
     const body = await codec.encodeRequest({
       api: codec.name,
       method: method.name,
@@ -126,6 +139,7 @@ export class Bus {
       replyTo: this.#replyTo,
       deadline,
       params: plain,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
     const reply = new Promise<RpcReply>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -134,15 +148,24 @@ export class Bus {
       }, deadline - now);
       this.#pending.set(correlationId, { resolve, reject, timer });
     });
+    const call = { body, correlationId, deadline };
     try {
-      await this.#wire.sendCall(codec.name, { body, correlationId, deadline });
+      await this.#wire.sendCall(codec.name, call);
     } catch (error) {
       const pending = this.#pending.get(correlationId);
       if (pending !== undefined) clearTimeout(pending.timer);
       this.#pending.delete(correlationId);
       throw error;
     }
-    const { result, error } = await reply;
+    // An idempotent call is sent again until it is answered: a copy lost with a crashed server, or
+    // stuck behind a dead consumer, is answered by another; the server runs the key once.
+    const resend =
+      idempotencyKey === undefined
+        ? undefined
+        : setInterval(() => {
+            this.#wire.sendCall(codec.name, call).catch(() => undefined);
+          }, this.#resendIntervalMs);
+    const { result, error } = await reply.finally(() => clearInterval(resend));
     if (error !== undefined) throw new RemoteError(codec.name, method.name, error);
     return codec.decodeResult(method, result);
   }
@@ -258,6 +281,8 @@ function positiveMs(value: number, name: string): number {
 }
 
 /** A client-only bus (a script, a web server): it calls APIs, but neither serves nor listens. */
-export function createBus(options: Pick<BusOptions, 'wire' | 'defaultDeadlineMs'>): Promise<Bus> {
+export function createBus(
+  options: Pick<BusOptions, 'wire' | 'defaultDeadlineMs' | 'resendIntervalMs'>,
+): Promise<Bus> {
   return Bus.open(options);
 }

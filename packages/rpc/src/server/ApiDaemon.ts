@@ -2,9 +2,11 @@ import {
   ConsumerDaemon,
   ContainerModule,
   TOKENS,
+  type DaemonPlugin,
   type RunningDaemon,
   type StartOptions,
 } from '@switchyard/core';
+import { RpcConfig } from '../config/RpcConfig.js';
 import type { ApiClass } from '../api/decorators.js';
 import { DEFAULT_DEADLINE_MS, type Bus } from '../bus/Bus.js';
 import { RpcErrorCodes, rpcError } from '../errors.js';
@@ -18,7 +20,16 @@ import { ApiLanes } from './ApiLanes.js';
  *     override readonly apis = [ExampleApi];
  *   }
  */
+/** The `rpc` config section (idempotency store) of every API daemon. */
+const rpcPlugin: DaemonPlugin = {
+  name: 'rpc',
+  configSections: [RpcConfig],
+  flags: [],
+  module: () => new ContainerModule(() => undefined),
+};
+
 export abstract class ApiDaemon extends ConsumerDaemon {
+  protected override readonly frameworkPlugins = [rpcPlugin];
   /** The APIs this daemon serves (their calls) and owns (their events). */
   readonly apis: readonly ApiClass[] = [];
   /** Deadline of a call that names none. */

@@ -20,7 +20,11 @@ import { ApiCodec } from '../api/ApiCodec.js';
 import type { ApiClass } from '../api/decorators.js';
 import { Bus } from '../bus/Bus.js';
 import type { LaneHost } from '../bus/LaneHost.js';
+import { RpcConfig } from '../config/RpcConfig.js';
 import { RpcErrorCodes, rpcError } from '../errors.js';
+import type { IdempotencyStore } from '../idempotency/IdempotencyStore.js';
+import { MemoryIdempotencyStore } from '../idempotency/MemoryIdempotencyStore.js';
+import { RedisIdempotencyStore } from '../idempotency/RedisIdempotencyStore.js';
 import { daemonWire } from '../wire/daemonWire.js';
 import type { Lane, RpcWire } from '../wire/RpcWire.js';
 import { serveApi, type ServeOptions } from './serveApi.js';
@@ -44,6 +48,7 @@ export class ApiLanes implements LifecycleHook, LaneHost {
   #container: Container | undefined;
   #wire: RpcWire | undefined;
   #bus: Bus | undefined;
+  #store: IdempotencyStore | undefined;
 
   constructor(private readonly options: ApiLanesOptions) {}
 
@@ -69,13 +74,17 @@ export class ApiLanes implements LifecycleHook, LaneHost {
     });
     // Served methods inject the daemon's bus to call other APIs (nested calls inherit the deadline).
     container.bind(Bus).toConstantValue(this.#bus);
+    const config = container.get(RpcConfig);
+    const store = await openStore(config);
+    this.#store = store;
+    const runOnce = { store, claimLeaseMs: config.claimLeaseMs, idempotencyTtlMs: config.idempotencyTtlMs };
     for (const apiClass of this.options.apis) {
       const codec = ApiCodec.of(apiClass);
       if (!container.isBound(apiClass)) container.bind(apiClass).toSelf().inSingletonScope();
       const instance = container.get<object>(apiClass);
       const lane = await wire.serve(codec.name, [...codec.metadata.methods.keys()]);
       this.#withdrawals.push(() => lane.withdraw());
-      await this.openLane(lane, codec.schemas, serveApi(codec, instance, wire, this.options));
+      await this.openLane(lane, codec.schemas, serveApi(codec, instance, wire, this.options, runOnce));
     }
   }
 
@@ -114,5 +123,12 @@ export class ApiLanes implements LifecycleHook, LaneHost {
     await Promise.all(this.#runners.splice(0).map((runner) => runner.stop()));
     await this.#bus?.close();
     await this.#wire?.close();
+    await this.#store?.close();
   }
+}
+
+function openStore(config: RpcConfig): Promise<IdempotencyStore> {
+  if (config.idempotencyStore === 'redis')
+    return RedisIdempotencyStore.connect(config.redisUrl, config.redisKeyPrefix);
+  return Promise.resolve(new MemoryIdempotencyStore(config.memoryStoreMaxEntries));
 }

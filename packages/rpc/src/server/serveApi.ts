@@ -4,12 +4,20 @@ import type { CallContext } from '../api/CallContext.js';
 import { callScope } from '../bus/callScope.js';
 import type { RpcReply } from '../bus/RpcReply.js';
 import { RpcErrorCodes, type RemoteErrorDetails } from '../errors.js';
+import type { IdempotencyStore, StoredAnswer } from '../idempotency/IdempotencyStore.js';
 import { RpcRequest } from '../wire/RpcRequest.js';
 import type { RpcWire } from '../wire/RpcWire.js';
 
 export interface ServeOptions {
   /** Send the thrown error's stack to the caller (default false: stacks stay in the server's logs). */
   readonly exposeStacks: boolean;
+}
+
+/** How idempotent calls run once. */
+export interface RunOnce {
+  readonly store: IdempotencyStore;
+  readonly claimLeaseMs: number;
+  readonly idempotencyTtlMs: number;
 }
 
 type Implementation = (params: object, call: CallContext) => unknown;
@@ -26,6 +34,7 @@ export function serveApi(
   instance: object,
   wire: RpcWire,
   options: ServeOptions,
+  runOnce: RunOnce,
 ): BoundHandler {
   const reply = async (
     request: RpcRequest,
@@ -67,31 +76,81 @@ export function serveApi(
       } catch (error) {
         return refuse(request, RpcErrorCodes.SCHEMA_MISMATCH, (error as Error).message, context);
       }
-      const signal = AbortSignal.any([context.signal, AbortSignal.timeout(request.deadline - Date.now())]);
-      const call: CallContext = {
-        api: codec.name,
-        method: method.name,
-        deadline: request.deadline,
-        signal,
-        logger: context.logger,
-        attempt: context.attempt,
+      const run = async (): Promise<StoredAnswer> => {
+        const signal = AbortSignal.any([context.signal, AbortSignal.timeout(request.deadline - Date.now())]);
+        const call: CallContext = {
+          api: codec.name,
+          method: method.name,
+          deadline: request.deadline,
+          signal,
+          logger: context.logger,
+          attempt: context.attempt,
+        };
+        try {
+          const returned = await callScope.run({ deadline: request.deadline }, () =>
+            (implementation as Implementation).call(instance, params, call),
+          );
+          const result = await codec.encodeResult(method, returned);
+          return result === undefined ? {} : { result };
+        } catch (error) {
+          return { error: describe(error, options.exposeStacks) };
+        }
       };
-      let result: Record<string, unknown> | undefined;
-      try {
-        const returned = await callScope.run({ deadline: request.deadline }, () =>
-          (implementation as Implementation).call(instance, params, call),
-        );
-        result = await codec.encodeResult(method, returned);
-      } catch (error) {
-        const details = describe(error, options.exposeStacks);
-        await reply(request, { error: details }, context);
+      const key = method.idempotent ? request.idempotencyKey : undefined;
+      const { answer, ran } =
+        key === undefined
+          ? { answer: await run(), ran: true }
+          : await runClaimed(`${where}:${key}`, run, runOnce, context);
+      await reply(request, answer, context);
+      if (!ran) throw new SkipMessage(`${where}: key ${key} already ran; its recorded answer was sent again`);
+      if (answer.error !== undefined)
         throw new RejectMessage(
-          `${where} threw ${details.name}: ${details.message} (the caller got a RemoteError)`,
+          `${where} threw ${answer.error.name}: ${answer.error.message} (the caller got a RemoteError)`,
         );
-      }
-      await reply(request, result === undefined ? {} : { result }, context);
     },
   };
+}
+
+/**
+ * Runs an idempotent call once per key: a resend or redelivery of a call that ran gets its recorded
+ * answer (`ran` false); one that arrives while it runs elsewhere is skipped (that run answers the
+ * caller). The claim is renewed while the method runs, so a crashed daemon's claim soon expires
+ * and a retry runs it.
+ */
+async function runClaimed(
+  key: string,
+  run: () => Promise<StoredAnswer>,
+  { store, claimLeaseMs, idempotencyTtlMs }: RunOnce,
+  context: HandlerContext,
+): Promise<{ answer: StoredAnswer; ran: boolean }> {
+  const claim = await store.claim(key, claimLeaseMs);
+  if (claim.kind === 'answered') return { answer: claim.answer, ran: false };
+  if (claim.kind === 'running')
+    throw new SkipMessage(`${key}: already running (a resend or redelivery); that run answers the caller`);
+  const renewal = setInterval(() => {
+    store.renew(key, claim.token, claimLeaseMs).then(
+      (held) => held || context.logger.warn({ key }, 'lost the claim on an idempotent call while it ran'),
+      (error: unknown) =>
+        context.logger.warn({ key, err: error }, 'cannot renew the claim on an idempotent call'),
+    );
+  }, claimLeaseMs / 2);
+  renewal.unref();
+  let answer: StoredAnswer;
+  try {
+    answer = await run();
+  } finally {
+    clearInterval(renewal);
+  }
+  // The caller gets its answer even when it cannot be recorded; a retry might then run it again.
+  await store
+    .answer(key, answer, idempotencyTtlMs)
+    .catch((error: unknown) =>
+      context.logger.warn(
+        { key, err: error },
+        'cannot record the answer of an idempotent call; a retry may run it again',
+      ),
+    );
+  return { answer, ran: true };
 }
 
 function describe(error: unknown, exposeStacks: boolean): RemoteErrorDetails {

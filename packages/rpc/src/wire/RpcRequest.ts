@@ -1,4 +1,4 @@
-import { IsInt, IsObject, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import { schema } from '@switchyard/core';
 
 const MEDIA_TYPE = 'application/vnd.switchyard.rpc.request';
@@ -20,4 +20,9 @@ export class RpcRequest {
   /** Epoch milliseconds after which the caller no longer waits: the server never starts it then. */
   @IsInt() @Min(0) deadline!: number;
   @IsObject() params!: Record<string, unknown>;
+  /**
+   * Set on calls of `@rpc({ idempotent: true })` methods: every resend of the call carries the same
+   * key, and the server runs a key once (see IdempotencyStore).
+   */
+  @IsOptional() @IsString() @Matches(/^[\x21-\x7e]{1,200}$/) idempotencyKey?: string;
 }

@@ -99,10 +99,10 @@ export class NatsWire implements RpcWire {
     headers.set(MEDIA_TYPE_HEADER, RpcRequest.mediaType);
     headers.set(DEADLINE_HEADER, String(call.deadline));
     try {
-      // The correlation id as Nats-Msg-Id: a publish the client retries is stored once.
+      // No Nats-Msg-Id: the bus sends an idempotent call again on purpose, and each copy must
+      // reach the server (which runs the call once, by its idempotency key).
       await js.publish(addresses.requests(api), call.body, {
         headers,
-        msgID: call.correlationId,
         timeout: this.#parts.settings.publishTimeoutMs,
       });
     } catch (error) {
@@ -133,7 +133,8 @@ export class NatsWire implements RpcWire {
       close: async () => {
         if (!this.#inboxes.delete(inbox)) return;
         subscription.unsubscribe();
-        // Once closed, the server knows: a reply sent after it finds no responder.
+        // Waits until the server has dropped the subscription: from then on a reply sent from any
+        // connection finds no responder (without it, one sent in between would wait for nothing).
         await connection.flush().catch(() => undefined);
       },
     };

@@ -38,8 +38,17 @@ export interface SqsWireOptions {
   readonly events?: 'sns' | 'sqs';
   /** How long "who serves an API" is remembered (default 5000 ms; "nobody" for 1000 ms at most). */
   readonly servedTtlMs?: number;
-  /** How long the listeners of an event are remembered on plain SQS (default 1000 ms). */
+  /**
+   * How long the listeners of an event are remembered on plain SQS (default 0: read at every
+   * publish, so a listener registered a moment ago in another process gets the next event).
+   */
   readonly listenersTtlMs?: number;
+  /**
+   * Lease of a received call (default 10 s; a running call's lease is extended by the daemon). It is
+   * also how long a call stays hidden when a stopping daemon's cut-off long poll had received it:
+   * then it is served by the next daemon after this long, if its deadline allows.
+   */
+  readonly callLeaseSeconds?: number;
   readonly logger?: SqsWireLogger;
   /** Served and listener queues: messages asked for per receive (a daemon's consumer.batchSize). */
   readonly batchSize?: number;
@@ -78,7 +87,7 @@ export function sqsWire(options: SqsWireOptions = {}): RpcWire {
   const addresses = wireAddresses.sqs;
   const servedTtlMs = options.servedTtlMs ?? 5000;
   const fanout: EventFanout =
-    sns === undefined ? sqsFanout(queues, logger, options.listenersTtlMs ?? 1000) : snsFanout(sns, queues);
+    sns === undefined ? sqsFanout(queues, logger, options.listenersTtlMs ?? 0) : snsFanout(sns, queues);
   const inboxes = new Set<ReplyInbox>();
 
   // One round trip on a miss once the queue's URL is known (ListQueueTags), two the first time.
@@ -104,8 +113,13 @@ export function sqsWire(options: SqsWireOptions = {}): RpcWire {
       `no daemon serves the ${api} API on SQS: its request queue ${addresses.requests(api)} does not exist`,
     );
 
-  const lane = (address: string, queueUrl: string, deadLetterQueueUrl: string): Lane => {
-    const config = Object.assign(new SqsConfig(), settings, { queueUrl, deadLetterQueueUrl });
+  const lane = (
+    address: string,
+    queueUrl: string,
+    deadLetterQueueUrl: string,
+    lease: Partial<SqsConfig> = {},
+  ): Lane => {
+    const config = Object.assign(new SqsConfig(), settings, { queueUrl, deadLetterQueueUrl }, lease);
     const transport = new SqsTransport(
       client,
       config,
@@ -194,7 +208,7 @@ export function sqsWire(options: SqsWireOptions = {}): RpcWire {
       else await queues.untag(url, [METHODS_TAG]);
       served.forget(api);
       return {
-        ...lane(name, url, deadLetterUrl),
+        ...lane(name, url, deadLetterUrl, { visibilityTimeoutSeconds: options.callLeaseSeconds ?? 10 }),
         // The queue stays: calls wait there until this daemon or another serves it again.
         withdraw: async () => undefined,
       };
