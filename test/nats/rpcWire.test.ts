@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RunningDaemon } from '@switchyard/core';
-import { ApiDaemon, createBus, RpcErrorCodes, RpcTimeoutError, type Bus } from '@switchyard/rpc';
+import {
+  ApiDaemon,
+  createBus,
+  RpcErrorCodes,
+  RpcTimeoutError,
+  type Bus,
+  type RpcWire,
+} from '@switchyard/rpc';
 import { natsWire } from '@switchyard/rpc/nats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exampleApis } from '../support/rpcFixtures.js';
@@ -31,6 +38,7 @@ describe('the NATS RPC wire', () => {
   let admin: NatsConnection;
   const daemons: RunningDaemon[] = [];
   const buses: Bus[] = [];
+  const wires: RpcWire[] = [];
   let apiName: string;
   let apis: ReturnType<typeof exampleApis>;
 
@@ -42,6 +50,7 @@ describe('the NATS RPC wire', () => {
     apis?.served.release();
     await Promise.all(buses.splice(0).map((bus) => bus.close()));
     await Promise.all(daemons.splice(0).map((running) => running.stop()));
+    await Promise.all(wires.splice(0).map((wire) => wire.close()));
   });
   afterAll(async () => {
     await deleteRpcDurables(admin, MARKER);
@@ -54,7 +63,9 @@ describe('the NATS RPC wire', () => {
     apis = exampleApis(apiName);
   };
   const client = async (servers = natsServers): Promise<Bus> => {
-    const bus = await createBus({ wire: await natsWire({ servers, logger: silentLogger }) });
+    const wire = await natsWire({ servers, logger: silentLogger });
+    wires.push(wire);
+    const bus = await createBus({ wire });
     buses.push(bus);
     return bus;
   };
@@ -80,17 +91,23 @@ describe('the NATS RPC wire', () => {
 
   it('the inbox is a subscription while the bus is open and gone at close: a reply to it then finds no one', async () => {
     const wire = await natsWire({ servers: natsServers, logger: silentLogger });
+    const serverSide = await natsWire({ servers: natsServers, logger: silentLogger });
     try {
       const replies: string[] = [];
       const inbox = await wire.openInbox(`t-${randomUUID()}`, (body) => replies.push(body));
       expect(inbox.address).toMatch(/^_INBOX\.switchyard\.t-/);
-      expect(await wire.sendReply(inbox.address, '{"correlationId":"x"}')).toBe(true);
+      // Sent from another connection, as a serving daemon would.
+      expect(await serverSide.sendReply(inbox.address, '{"correlationId":"x"}')).toBe(true);
       expect(replies).toEqual(['{"correlationId":"x"}']);
       await inbox.close();
-      expect(await wire.sendReply(inbox.address, '{"correlationId":"y"}')).toBe(false);
+      expect(await serverSide.sendReply(inbox.address, '{"correlationId":"y"}')).toBe(false);
       expect(replies).toHaveLength(1);
+      // The server holds no subscription on the address any more.
+      const probe = await admin.request(inbox.address, 'probe').catch((error: unknown) => error);
+      expect(String((probe as Error).message)).toMatch(/no responders/i);
     } finally {
       await wire.close();
+      await serverSide.close();
     }
   });
 
@@ -132,8 +149,10 @@ describe.skipIf(!natsServerBinary)('the NATS RPC wire: nats-server restarts mid-
   let server: OwnNats | undefined;
   let running: RunningDaemon | undefined;
   let bus: Bus | undefined;
+  let wire: RpcWire | undefined;
   afterEach(async () => {
     await bus?.close();
+    await wire?.close();
     await running?.stop();
     await server?.stop();
   });
@@ -146,7 +165,8 @@ describe.skipIf(!natsServerBinary)('the NATS RPC wire: nats-server restarts mid-
     await admin.close();
     const apis = exampleApis(`restart${randomUUID().slice(0, 6)}`);
     running = await startApiDaemon(serving(apis.ExampleApi), own, [], server.servers);
-    bus = await createBus({ wire: await natsWire({ servers: server.servers, logger: silentLogger }) });
+    wire = await natsWire({ servers: server.servers, logger: silentLogger });
+    bus = await createBus({ wire });
     await bus.api(apis.ExampleApi).helloWorld({ name: 'Ada' });
     apis.served.closeGate();
     const inFlight = bus

@@ -1,0 +1,44 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { createBus, wireAddresses, type RpcWire } from '@switchyard/rpc';
+import { natsWire } from '@switchyard/rpc/nats';
+import { afterAll, beforeAll } from 'vitest';
+import { rpcConformance } from '../support/rpcConformance.js';
+import { deadLetterReasons, deleteRpcDurables, startApiDaemon } from './rpcSupport.js';
+import {
+  adminConnection,
+  createStreams,
+  deleteStreams,
+  natsServers,
+  silentLogger,
+  testStream,
+} from './support.js';
+
+// The suite every wire passes, on the NATS JetStream server of the suite. The daemons' own
+// (main) stream is one per file; the conformance APIs are named `conf<hex>`, their durables
+// deleted after the file.
+const main = testStream('rpc');
+let admin: NatsConnection;
+// createBus leaves its wire open (Bus.close closes the inbox only): the file closes them.
+const wires: RpcWire[] = [];
+
+beforeAll(async () => {
+  admin = await adminConnection();
+  await createStreams(admin, main);
+});
+afterAll(async () => {
+  await Promise.all(wires.splice(0).map((wire) => wire.close()));
+  await deleteRpcDurables(admin, '-conf');
+  await deleteStreams(admin, main);
+  await admin.close();
+});
+
+rpcConformance('NATS JetStream', {
+  start: (daemon, argv = []) => startApiDaemon(daemon, main, argv),
+  client: async (options = {}) => {
+    const wire = await natsWire({ servers: natsServers, logger: silentLogger });
+    wires.push(wire);
+    return createBus({ wire, ...options });
+  },
+  deadLetterReasons: (address) => deadLetterReasons(admin, address),
+  addresses: wireAddresses.nats,
+});
