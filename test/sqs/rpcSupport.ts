@@ -1,5 +1,5 @@
 import { GetQueueUrlCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, type RunningDaemon } from '@switchyard/core';
+import { DEAD_LETTER_ATTRIBUTES, type RunningDaemon, type StartOptions } from '@switchyard/core';
 import { sqsTransportFactory } from '@switchyard/sqs';
 import { createBus, type ApiDaemon, type Bus } from '@switchyard/rpc';
 import { deadLetterQueueName, sqsWire } from '@switchyard/rpc/sqs';
@@ -18,13 +18,17 @@ export async function startApiDaemon(
   endpoint: string,
   events: EventMode,
   argv: readonly string[] = [],
+  options: StartOptions = {},
 ): Promise<RunningDaemon> {
   Object.defineProperty(daemon, 'transports', { value: [sqsTransportFactory] });
   const main = await createQueue(sqsClient(endpoint), `${daemon.name}-main`);
-  return startDaemon(daemon, endpoint, main, [
-    ...(events === 'sns' ? ['--set', 'sqs.producer=sns'] : []),
-    ...argv,
-  ]);
+  return startDaemon(
+    daemon,
+    endpoint,
+    main,
+    [...(events === 'sns' ? ['--set', 'sqs.producer=sns'] : []), ...argv],
+    options,
+  );
 }
 
 /** A client-only bus on the server, its replies long-polled for 1 s at a time. */
