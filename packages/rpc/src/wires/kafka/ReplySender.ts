@@ -6,8 +6,11 @@ import type { TopicDirectory } from './TopicDirectory.js';
 const REPLY_TRIES = 3;
 const REPLY_RETRY_MS = 100;
 
-const unknownTopic = (error: unknown): boolean =>
-  (error as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+/** kafkajs's error, or the one its retrier gave up on (KafkaJSNumberOfRetriesExceeded wraps it). */
+const unknownTopic = (error: unknown): boolean => {
+  const { type, cause } = error as { type?: unknown; cause?: { type?: unknown } };
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || cause?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+};
 
 /**
  * Sends replies to the callers' reply topics, which are deleted when their clients close. Its own
@@ -19,6 +22,7 @@ const unknownTopic = (error: unknown): boolean =>
 export class ReplySender {
   #producer: Producer | undefined;
   #connected: Promise<Producer> | undefined;
+  #closed = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -27,6 +31,8 @@ export class ReplySender {
 
   /** Sends `body` to the reply topic `topic`; false when that topic no longer exists. */
   async send(topic: string, body: string): Promise<boolean> {
+    // A call still running when its daemon stopped: its caller has timed out by now, or will.
+    if (this.#closed) return false;
     for (let attempt = 1; ; attempt += 1) {
       if (!(await this.topics.exists(topic))) return false;
       try {
@@ -45,6 +51,7 @@ export class ReplySender {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const producer = this.#producer;
     this.#producer = undefined;
     this.#connected = undefined;
