@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,13 +13,8 @@ import { spawnSwitchyard } from '../support/runSwitchyard.js';
 import { until } from '../support/until.js';
 import { handlerModule, projectDir, runProcessor, type RunningProcessor } from '../processor/support.js';
 import { startRecordingServer } from '../processor/recordingServer.js';
-import {
-  brokerCases,
-  committedOffsets,
-  createTopic as createTopicOnce,
-  produceRaw,
-  readAll,
-} from './support.js';
+import { createTopic } from '../processor/kafkaTopics.js';
+import { brokerCases, committedOffsets, produceRaw, readAll } from './support.js';
 
 // The AWS default provider chain reads these; fauxqs accepts any key.
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
@@ -39,24 +33,6 @@ afterEach(async () => {
   await processor?.stop();
   processor = undefined;
 });
-
-/**
- * createTopic, tried again when a freshly started broker answers the leader wait with "does not
- * host this topic-partition" (seen on 3.9.1 on a loaded machine); a topic the failed try did
- * create counts.
- */
-async function createTopic(brokers: string, partitions: number, name?: string): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const topic = name ?? `t-${randomUUID()}`;
-    try {
-      return await createTopicOnce(brokers, partitions, topic);
-    } catch (error) {
-      if (/already exists/i.test(String(error))) return topic;
-      if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
-}
 
 async function createQueue(name: string): Promise<string> {
   const sqs = new SQSClient({ endpoint: fauxqs.address, region: 'us-east-1' });
