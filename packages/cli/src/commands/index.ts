@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { addDlqCommand } from './dlq.js';
+import { addDumpSchemaCommand } from './dumpSchema.js';
 import { addInitCommand } from './init.js';
+import { addInspectCommand } from './inspect.js';
 import { addLagCommand } from './lag.js';
 import { addProcessCommand } from './process.js';
+import { addSchemaCheckCommand } from './schemaCheck.js';
 import { addTailCommand } from './tail.js';
 
 /** Adds one subcommand (with its options and action) to the `switchyard` program. */
@@ -15,4 +18,7 @@ export const COMMANDS: readonly AddCommand[] = [
   addDlqCommand,
   addTailCommand,
   addLagCommand,
+  addDumpSchemaCommand,
+  addSchemaCheckCommand,
+  addInspectCommand,
 ];
