@@ -86,6 +86,7 @@ describe.skipIf(!serverRunning(problem === undefined, 'kafka-rss', problem ?? ''
         await child.stop();
         const offsets = await committedOffsets(brokers, groupId, topic);
         committed.push(Object.values(offsets).reduce((sum, offset) => sum + Math.max(0, offset), 0));
+        process.stdout.write(`${groupId}: ${committed.at(-1)} committed in the window\n`);
       }
     }
 

@@ -15,6 +15,14 @@ const BATCH_SIZE = 100;
 const NOOP_MESSAGES = setting('BENCH_KAFKA_MESSAGES', 200_000);
 const SLOW_MESSAGES = setting('BENCH_KAFKA_SLOW_MESSAGES', 10_000);
 const SLOW_MS = 5;
+// For trying settings: more environment for switchyard's daemon, `NAME=value,NAME=value` (e.g.
+// `KAFKA_TEST__KAFKA__MAX_BUFFERED_BYTES=1073741824`).
+const DAEMON_ENV = Object.fromEntries(
+  (process.env.BENCH_KAFKA_DAEMON_ENV ?? '')
+    .split(',')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 /** How many keys the topic's records spread over, and switchyard's concurrency. */
 interface Shape {
@@ -59,7 +67,7 @@ async function switchyard(
       topic,
       mode,
       concurrency,
-      env: { KAFKA_TEST__CONSUMER__BATCH_SIZE: String(BATCH_SIZE) },
+      env: { KAFKA_TEST__CONSUMER__BATCH_SIZE: String(BATCH_SIZE), ...DAEMON_ENV },
     },
   );
   await daemon.finished(count);

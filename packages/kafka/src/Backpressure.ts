@@ -68,6 +68,13 @@ export class Backpressure {
     this.update(state);
   }
 
+  /** A fetch is about to be sent: idle partitions give their room to waiting ones (see ByteBudget). */
+  fetchStarting(): void {
+    const { pause, resume } = this.#bytes.fetchStarting();
+    this.#pause(pause);
+    this.#resume(resume);
+  }
+
   /** The message bound for `state`. */
   update(state: PartitionState): void {
     const id = partitionId(state.topic, state.partition);

@@ -2,18 +2,21 @@
  * The byte bound on intake (`kafka.maxBufferedBytes`), kept before each fetch rather than after:
  * a fetch brings at most `fetchBytes` (`maxBytesPerPartition`) for each partition it asks for,
  * so bytes held (fetched, not finished) plus `fetchBytes` for every open partition must stay
- * within `maxBytes`. A take that breaks this closes its partition (it just had its turn); a finish
- * that makes room opens the partition that has waited longest, so partitions take turns instead
- * of the first ones in a fetch request always filling it. With nothing held and nothing open one
- * partition opens whatever the bound, so intake never stops: the bound in effect is at least one
- * fetch, plus a record batch larger than `fetchBytes` (brokers send a first batch whole).
- * Works on partition ids; the caller pauses and resumes what it is told.
+ * within `maxBytes`. A take that breaks this closes its partition (it just had its turn, and
+ * closing it alone restores the sum); a finish that makes room opens the partition that has
+ * waited longest, so partitions take turns instead of the first ones in a fetch request always
+ * filling it. An open partition that brought nothing in a whole fetch (it has caught up) gives its
+ * place to a waiting one at the next fetch start, so an idle partition cannot hold the room for
+ * ever. Closing is always safe: kafkajs drops what a fetch in flight brings for a paused partition.
+ * With nothing held and nothing open one partition opens whatever the bound, so intake never
+ * stops: the bound in effect is at least one fetch, plus a record batch larger than `fetchBytes`
+ * (brokers send a first batch whole). Works on partition ids; the caller pauses and resumes them.
  */
 export class ByteBudget {
   #held = 0;
   #peak = 0;
-  /** Partitions a fetch may include, in the order they opened. */
-  readonly #open = new Set<string>();
+  /** Partitions a fetch may include, each with the fetch starts seen since it opened or took. */
+  readonly #open = new Map<string, number>();
   /** Partitions closed for bytes, longest-waiting first. */
   readonly #waiting = new Set<string>();
 
@@ -45,7 +48,7 @@ export class ByteBudget {
     this.#open.clear();
     this.#waiting.clear();
     for (const id of ids) {
-      if (this.#fits(1)) this.#open.add(id);
+      if (this.#fits(1)) this.#open.set(id, 0);
       else this.#waiting.add(id);
     }
     return [...this.#waiting];
@@ -55,28 +58,49 @@ export class ByteBudget {
   took(id: string, bytes: number): string[] {
     this.#held += bytes;
     this.#peak = Math.max(this.#peak, this.#held);
-    const closed: string[] = [];
-    const close = (each: string): void => {
-      this.#open.delete(each);
-      this.#waiting.add(each);
-      closed.push(each);
-    };
-    if (!this.#fits(0) && this.#open.has(id)) close(id);
-    for (const each of this.#open) {
-      if (this.#fits(0)) break;
-      close(each);
-    }
-    return closed;
+    if (!this.#open.has(id)) return [];
+    this.#open.set(id, 0);
+    if (this.#fits(0)) return [];
+    this.#close(id);
+    return [id];
   }
 
   /** `bytes` finished (or were dropped): returns the partitions to resume now that they fit. */
   finished(bytes: number): string[] {
     this.#held = Math.max(0, this.#held - bytes);
+    return this.#openWaiting();
+  }
+
+  /**
+   * A fetch is about to be sent (kafkajs's FETCH_START, before it builds the request; the last
+   * fetch's batches were all handed over by then). Open partitions that brought nothing since the
+   * fetch before the last give their place to waiting ones.
+   */
+  fetchStarting(): { pause: string[]; resume: string[] } {
+    const idle: string[] = [];
+    for (const [id, starts] of this.#open) {
+      this.#open.set(id, starts + 1);
+      if (starts + 1 >= 2) idle.push(id);
+    }
+    if (this.#waiting.size === 0 || idle.length === 0) return { pause: [], resume: this.#openWaiting() };
+    for (const id of idle) this.#close(id);
+    const resume = this.#openWaiting();
+    // Room for more than the waiting ones: the idle partitions that fit stay open after all.
+    const pause = idle.filter((id) => !this.#open.has(id));
+    return { pause, resume: resume.filter((id) => !idle.includes(id)) };
+  }
+
+  #close(id: string): void {
+    this.#open.delete(id);
+    this.#waiting.add(id);
+  }
+
+  #openWaiting(): string[] {
     const opened: string[] = [];
     for (const id of this.#waiting) {
       if (!this.#fits(1)) break;
       this.#waiting.delete(id);
-      this.#open.add(id);
+      this.#open.set(id, 0);
       opened.push(id);
     }
     return opened;

@@ -27,6 +27,8 @@ export interface RebalanceListener extends Pick<HoldListener, 'drainForRevoke'> 
 export interface SessionListener extends RebalanceListener, HoldListener {
   /** May wait (once per assignment) for the committed metadata before taking the batch. */
   onBatch(payload: EachBatchPayload): void | Promise<void>;
+  /** A fetch is about to be sent: what it asks for may still be paused or resumed now. */
+  onFetchStart(): void;
 }
 
 export interface SessionOptions {
@@ -191,7 +193,11 @@ export class ConsumerSession {
       this.#watchdog.touch();
       this.#readiness.contact();
     };
-    consumer.on(events.FETCH_START, () => current() && this.#watchdog.touch());
+    consumer.on(events.FETCH_START, () => {
+      if (!current()) return;
+      this.#watchdog.touch();
+      this.listener.onFetchStart();
+    });
     consumer.on(events.HEARTBEAT, () => current() && contact());
     consumer.on(events.FETCH, () => current() && contact());
     consumer.on(events.REBALANCING, () => current() && this.listener.onRebalancing());

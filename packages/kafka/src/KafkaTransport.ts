@@ -174,6 +174,7 @@ export class KafkaTransport implements Transport {
       const rebalances = this.#rebalances;
       const session = this.createSession({
         onBatch: (payload) => this.#onBatch(payload),
+        onFetchStart: () => this.#backpressure.fetchStarting(),
         finishedThrough: (topic, partition, offset) => this.finishedThrough(topic, partition, offset),
         whenFinishedThrough: (topic, partition, offset) => this.#finishWaiters.when(topic, partition, offset),
         onRebalancing: () => rebalances.onRebalancing(),

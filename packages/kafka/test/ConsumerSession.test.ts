@@ -50,6 +50,7 @@ function listener(): SessionListener & { drains: number } {
   const spy = {
     drains: 0,
     onBatch: vi.fn(),
+    onFetchStart: vi.fn(),
     onRebalancing: vi.fn(),
     onAssigned: vi.fn(),
     onLost: vi.fn(),

@@ -207,7 +207,12 @@ export async function committedTotal(brokers: string, groupId: string, topic: st
   return Object.values(committed).reduce((sum, offset) => sum + Math.max(0, offset), 0);
 }
 
-/** Kafka flags for the ledger daemon (consumer session timeout at the broker's minimum). */
+/**
+ * Kafka flags for the ledger daemon (consumer session timeout at the broker's minimum). Every
+ * process of a scenario gets the same `kafka.instanceId`, as a deployment gives a restarted pod its
+ * name: a process started after a crash removes its dead predecessor from the group instead of
+ * waiting out its session timeout.
+ */
 function kafkaArgs(options: {
   brokers: string;
   topic: string;
@@ -229,7 +234,12 @@ function kafkaArgs(options: {
     '--concurrency',
     String(options.concurrency),
     // A killed member's partitions move on after 6 s (the broker's minimum), not 30.
-    ...setFlags({ 'kafka.sessionTimeoutMs': 6000, 'kafka.heartbeatIntervalMs': 1000, ...options.settings }),
+    ...setFlags({
+      'kafka.sessionTimeoutMs': 6000,
+      'kafka.heartbeatIntervalMs': 1000,
+      'kafka.instanceId': 'ledger-0',
+      ...options.settings,
+    }),
   ];
 }
 
