@@ -10,7 +10,7 @@ import type { AddCommand } from './index.js';
 export const addDumpSchemaCommand: AddCommand = (program: Command) => {
   oneLineErrors(program.command('dump-schema'))
     .description(
-      "the JSON Schema of the bus APIs a module exports (@api classes) or serves (ApiDaemon subclasses' apis): methods' parameters, results and idempotent flag, events' payloads, as one document { apis: { <name>: <schema> } }",
+      "the JSON Schema of the bus APIs a module exports (@api classes) or serves (its ApiDaemons' apis), as one document: { apis: { <name>: <schema> } }",
     )
     .argument('<module>', 'a built .js module (or a .ts one Node can run) that exports the classes')
     .option('--out <file>', 'write the document to this file instead of standard output')

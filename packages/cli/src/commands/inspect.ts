@@ -9,7 +9,7 @@ import type { AddCommand } from './index.js';
 export const addInspectCommand: AddCommand = (program: Command) => {
   oneLineErrors(program.command('inspect'))
     .description(
-      "the bus APIs a module's daemons serve (and those it only exports): methods (parameters → result, idempotent), events, and the queues, topics or subjects their calls, replies, events and listeners use on a transport",
+      "the bus APIs a module's daemons serve: methods (parameters → result, idempotent), events, and the queues, topics or subjects they use on a transport",
     )
     .argument(
       '<module>',
