@@ -4,6 +4,7 @@ import { RpcErrorCodes, rpcError } from '../../errors.js';
 import { wireAddresses } from '../../wire/addresses.js';
 import { RpcRequest } from '../../wire/RpcRequest.js';
 import type { Inbox, RpcWire } from '../../wire/RpcWire.js';
+import { CallSender } from './CallSender.js';
 import { openKafkaInbox } from './KafkaInbox.js';
 import { laneTransport, type WireLogger } from './kafkaLane.js';
 import { ReplySender } from './ReplySender.js';
@@ -13,7 +14,7 @@ export interface KafkaWireParts {
   readonly kafka: Kafka;
   /** The `kafka` section lanes' consumers are configured from (the daemon's, or defaults). */
   readonly config: KafkaConfig;
-  /** Sends calls and events, and the lanes' dead letters. */
+  /** Writes the lanes' dead letters (calls, events and replies have producers of their own). */
   readonly producer: KafkaProducer;
   /** Whether `close` disconnects the producer (not the daemon's: core closes that one). */
   readonly ownsProducer: boolean;
@@ -44,6 +45,7 @@ const REPLY_PREFIX = addresses.replies('');
 export function createKafkaWire(parts: KafkaWireParts): RpcWire {
   const { kafka, producer, logger } = parts;
   const topics = new TopicDirectory(kafka, parts.topicTtlMs);
+  const calls = new CallSender(kafka);
   const replies = new ReplySender(kafka, topics);
   const inboxes = new Set<Inbox>();
   const lane = { kafka, config: parts.config, producer, logger };
@@ -64,7 +66,7 @@ export function createKafkaWire(parts: KafkaWireParts): RpcWire {
           RpcErrorCodes.API_UNKNOWN,
           `no daemon serves the ${api} API on Kafka: its request topic ${topic} does not exist (a daemon serving it creates it)`,
         );
-      await producer.sendRaw(topic, call.correlationId, call.body, {
+      await calls.send(topic, call.correlationId, call.body, {
         [MEDIA_TYPE_HEADER]: RpcRequest.mediaType,
         'x-switchyard-deadline': String(call.deadline),
       });
@@ -118,7 +120,7 @@ export function createKafkaWire(parts: KafkaWireParts): RpcWire {
     async publishEvent(api, event, body, mediaType) {
       const topic = addresses.events(api, event);
       await topics.ensure(topic, { numPartitions: parts.partitions });
-      await producer.sendRaw(topic, null, body, { [MEDIA_TYPE_HEADER]: mediaType });
+      await calls.send(topic, null, body, { [MEDIA_TYPE_HEADER]: mediaType });
     },
     async listen(api, event, listenerName) {
       const topic = addresses.events(api, event);
@@ -137,7 +139,7 @@ export function createKafkaWire(parts: KafkaWireParts): RpcWire {
     },
     async close() {
       await Promise.all([...inboxes].map((inbox) => inbox.close()));
-      await replies.close();
+      await Promise.all([calls.close(), replies.close()]);
       await topics.close();
       if (parts.ownsProducer) await producer.close();
     },

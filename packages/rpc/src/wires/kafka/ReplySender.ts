@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { RecordBatcher } from './RecordBatcher.js';
 import type { TopicDirectory } from './TopicDirectory.js';
 
 /** Tries of one reply (a broker failing over); a reply topic found gone ends them at once. */
@@ -17,12 +18,17 @@ const unknownTopic = (error: unknown): boolean => {
  * producer, because a kafkajs producer keeps every topic it ever sent to in its metadata requests:
  * once one of them is deleted, its next metadata refresh fails with UNKNOWN_TOPIC_OR_PARTITION for
  * every send (and a broker that auto-creates topics would create the reply topic again). So this
- * producer never auto-creates, does not retry by itself, and is replaced after such an error.
+ * producer never auto-creates, does not retry by itself, and is replaced after such an error; each
+ * reply of a request that failed so is tried again on its own (one to a gone client returns false).
  */
 export class ReplySender {
   #producer: Producer | undefined;
   #connected: Promise<Producer> | undefined;
   #closed = false;
+  /** Counts producers: the replies of one failed request replace the producer once, not each. */
+  #generation = 0;
+  /** Concurrent replies share produce requests (replies are not ordered, so two may be under way). */
+  readonly #batcher = new RecordBatcher(() => this.#connect(), 2);
 
   constructor(
     private readonly kafka: Kafka,
@@ -35,13 +41,13 @@ export class ReplySender {
     if (this.#closed) return false;
     for (let attempt = 1; ; attempt += 1) {
       if (!(await this.topics.exists(topic))) return false;
+      const generation = this.#generation;
       try {
-        const producer = await this.#connect();
-        await producer.send({ topic, acks: -1, messages: [{ value: body }] });
+        await this.#batcher.send(topic, { value: body });
         return true;
       } catch (error) {
         if (unknownTopic(error)) {
-          this.#replace();
+          if (generation === this.#generation) this.#replace();
           await this.topics.refresh();
         }
         if (attempt >= REPLY_TRIES) throw error;
@@ -79,6 +85,7 @@ export class ReplySender {
 
   /** A fresh producer for the next reply; the old one leaves in the background. */
   #replace(): void {
+    this.#generation += 1;
     const old = this.#producer;
     this.#producer = undefined;
     this.#connected = undefined;
