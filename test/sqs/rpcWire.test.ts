@@ -7,11 +7,15 @@ import {
   SNSClient,
 } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand, GetQueueUrlCommand, ListQueueTagsCommand } from '@aws-sdk/client-sqs';
-import { createLogger, SwitchyardError, type RunningDaemon } from '@switchyard/core';
-import { isMissingQueue } from '@switchyard/sqs';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { createLogger, injectable, schema, SwitchyardError, type RunningDaemon } from '@switchyard/core';
+import { isMissingQueue, SqsErrorCodes } from '@switchyard/sqs';
 import {
+  api,
   ApiDaemon,
   apiMetadata,
+  RemoteError,
+  rpc,
   createBus,
   RpcErrorCodes,
   RpcTimeoutError,
@@ -25,6 +29,30 @@ import { deadLetterReasons, startApiDaemon, type EventMode } from './rpcSupport.
 import { observedClient, sqsClient, sqsServers } from './support.js';
 
 const addresses = wireAddresses.sqs;
+
+@schema('application/vnd.test.rpc-sqs.size')
+class Size {
+  @IsInt() @Min(0) @Max(1_000_000) bytes!: number;
+  @IsString() padding!: string;
+}
+
+@schema('application/vnd.test.rpc-sqs.text')
+class Text {
+  @IsString() text!: string;
+}
+
+/** Messages of any size, both ways. */
+function bigApi(name: string) {
+  @api(name)
+  @injectable()
+  class BigApi {
+    @rpc({ returns: Text })
+    async echo(params: Size): Promise<Text> {
+      return { text: 'x'.repeat(params.bytes) };
+    }
+  }
+  return BigApi;
+}
 const code = (error: unknown): string | undefined => (SwitchyardError.is(error) ? error.code : undefined);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -256,6 +284,35 @@ for (const server of sqsServers) {
         .poll(() => deadLetterReasons(sqsClient(endpoint), mailer), { timeout: 15_000 })
         .toEqual(['gave up after 1 attempts: mail server down']);
       expect(await deadLetterReasons(sqsClient(endpoint), auditLog)).toEqual([]);
+    });
+
+    it('a reply too large for SQS reaches the caller as a RemoteError saying so; a call too large is refused before sending', async () => {
+      const BigApi = bigApi(`${apiName}-big`);
+      await start(
+        new (class BigDaemon extends ApiDaemon {
+          readonly name = 'big';
+          override readonly apis = [BigApi];
+        })(),
+      );
+      const { bus } = await client();
+      expect(await bus.api(BigApi).echo({ bytes: 10, padding: '' })).toEqual({ text: 'x'.repeat(10) });
+      const tooLarge = await bus
+        .api(BigApi)
+        .echo({ bytes: 300_000, padding: '' })
+        .catch((error: unknown) => error);
+      expect(tooLarge).toBeInstanceOf(RemoteError);
+      expect(code(tooLarge)).toBe(RpcErrorCodes.REMOTE_FAILED);
+      expect((tooLarge as RemoteError).remoteMessage).toMatch(
+        /^the reply is \d+ bytes; SQS carries at most 262144 bytes per message$/,
+      );
+      const refused = await bus
+        .api(BigApi)
+        .echo({ bytes: 1, padding: 'p'.repeat(300_000) })
+        .catch((error: unknown) => error);
+      expect(code(refused)).toBe(SqsErrorCodes.MESSAGE_TOO_LARGE);
+      expect((refused as Error).message).toMatch(
+        new RegExp(`^the ${apiName}-big call is \\d+ bytes; SQS carries at most`),
+      );
     });
 
     if (events === 'sns')

@@ -189,13 +189,17 @@ export function sqsWire(options: SqsWireOptions = {}): RpcWire {
         logger.warn({ replyTo: address }, 'a call named a reply address that is not a reply queue; not sent');
         return false;
       }
-      checkSize('the reply', body);
       try {
-        await client.send(new SendMessageCommand({ QueueUrl: address, MessageBody: body }));
+        await client.send(
+          new SendMessageCommand({ QueueUrl: address, MessageBody: withinSqsLimit(body, logger) }),
+        );
         return true;
       } catch (error) {
         if (isMissingQueue(error)) return false;
-        throw error;
+        // Never thrown: the pipeline would run the call again for a reply the caller may not await.
+        // The SDK has already retried (sqs.maxAttempts); the caller times out.
+        logger.warn({ err: error, replyTo: address }, 'could not send a reply; the caller will time out');
+        return false;
       }
     },
 
@@ -233,6 +237,22 @@ export function sqsWire(options: SqsWireOptions = {}): RpcWire {
       if (options.snsClient === undefined) sns?.destroy();
     },
   };
+}
+
+/**
+ * A reply too large for SQS becomes an error reply saying so, so the caller gets a RemoteError at
+ * once instead of a timeout (the reply's JSON is the bus's own: its correlation id is read back).
+ */
+function withinSqsLimit(body: string, logger: SqsWireLogger): string {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes <= MAX_MESSAGE_BYTES) return body;
+  const { correlationId } = JSON.parse(body) as { correlationId: string };
+  const message = `the reply is ${bytes} bytes; SQS carries at most ${MAX_MESSAGE_BYTES} bytes per message`;
+  logger.warn({ correlationId, bytes }, `${message}; the caller gets an error instead`);
+  return JSON.stringify({
+    correlationId,
+    error: { name: 'RpcError', message, code: RpcErrorCodes.REMOTE_FAILED },
+  });
 }
 
 /** A clear error before SQS refuses it: a message and its attributes stop at 256 KiB. */
