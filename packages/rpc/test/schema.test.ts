@@ -5,6 +5,7 @@ import { ApiCodec } from '../src/api/ApiCodec.js';
 import { apiJsonSchema, sortKeys, type JsonSchema } from '../src/schema/index.js';
 import { ExampleApi } from './fixtures/exampleApi.js';
 import { ShopApi } from './fixtures/schemaApi.js';
+import { EdgeApi } from './fixtures/schemaEdgeApi.js';
 
 // ajv 8 is a dependency of the processor package (the root's ajv is 6, without draft 2020-12):
 // resolve it as the processor does. Used by this test only.
@@ -261,5 +262,31 @@ describe('apiJsonSchema against class-validator: the schema accepts what the cla
       JsonSchema
     >;
     expect(properties[property]!['x-switchyard-rules']).toBeDefined();
+  });
+});
+
+describe('apiJsonSchema: edge cases', () => {
+  const document = apiJsonSchema(EdgeApi);
+  const defs = document['$defs'] as Record<string, JsonSchema>;
+
+  it('two classes of one name: the second met is Name_2', () => {
+    // Methods are read in name order: mine's params (the shop's Receipt) come first.
+    expect((document['methods'] as Record<string, JsonSchema>)['mine']).toEqual({
+      idempotent: false,
+      params: { $ref: '#/$defs/Receipt' },
+      result: { $ref: '#/$defs/Receipt_2' },
+    });
+    expect(defs['Receipt']!['x-switchyard-media-type']).toBe('application/vnd.test.schema.receipt');
+    expect(defs['Receipt_2']!['x-switchyard-media-type']).toBe('application/vnd.test.schema.edge-receipt');
+  });
+
+  it('a class compiled validation cannot read: an object with the reason, not a guess', () => {
+    expect(defs['Amount']).toEqual({
+      type: 'object',
+      'x-switchyard-media-type': 'application/vnd.test.schema.edge-amount',
+      'x-switchyard-not-described': expect.stringMatching(
+        /Amount\.value uses the rule "isPositive"/,
+      ) as unknown,
+    });
   });
 });

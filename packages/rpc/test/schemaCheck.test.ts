@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { apiJsonSchema, compareApiSchemas, type JsonSchema } from '../src/schema/index.js';
 import { ExampleApi, ExampleApiOtherVersion } from './fixtures/exampleApi.js';
 import { ShopApi } from './fixtures/schemaApi.js';
+import { EdgeApi } from './fixtures/schemaEdgeApi.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- the tests edit schema documents (untyped JSON) freely */
 type Doc = any;
@@ -180,6 +181,33 @@ describe('schema check: what breaks and what does not', () => {
     expect(changesAfter((doc) => (doc.methods.cancel.result = { $ref: '#/$defs/Shipped' }))).toEqual([
       'compatible shop.cancel.result: the method returns a result now (old clients ignore it)',
     ]);
+  });
+
+  it('each: the element is compared (one value or an array of them)', () => {
+    expect(
+      changesAfter((doc) => {
+        const scores = order(doc).properties.scores;
+        scores.else = { type: 'number' };
+        scores.then.items = { type: 'number' };
+      }),
+    ).toEqual([
+      'compatible shop.placeOrder.params.scores[]: type integer → number (what old callers send still passes)',
+    ]);
+    expect(
+      changesAfter((doc) => (order(doc).properties.scores = { type: 'array', items: { type: 'integer' } })),
+    ).toContain(
+      'BREAKING shop.placeOrder.params.scores: type any → array (callers of the old version may send what the server now refuses)',
+    );
+  });
+
+  it('a class that is not described: any change to it breaks, as it cannot be compared', () => {
+    const before = { edge: apiJsonSchema(EdgeApi) };
+    const after = JSON.parse(JSON.stringify(before)) as Doc;
+    after.edge.$defs.Amount['x-switchyard-not-described'] = 'Amount.value uses the rule "isNegative"';
+    expect(lines(before, after)).toEqual([
+      'BREAKING edge.pay.params: cannot be compared: not described (Amount.value uses the rule "isNegative") (the old and new versions accept different values)',
+    ]);
+    expect(lines(before, JSON.parse(JSON.stringify(before)) as Doc)).toEqual([]);
   });
 
   it('lists breaking changes first', () => {

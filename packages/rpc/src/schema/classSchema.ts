@@ -45,7 +45,7 @@ export class SchemaDefs {
     for (const property of plan.properties) {
       const initial = defaults[property.name];
       const schema = this.#propertySchema(property);
-      if (initial !== undefined && typeof initial !== 'function') schema['default'] = jsonValue(initial);
+      if (isPlainData(initial)) schema['default'] = jsonValue(initial);
       properties[property.name] = schema;
       if (isRequired(property, initial)) required.push(property.name);
     }
@@ -100,6 +100,14 @@ function isRequired(property: PropertyPlan, initial: unknown): boolean {
     property.nested === 'none' &&
     property.rules.every((accepts) => accepts(initial));
   return !filled;
+}
+
+/** An initialiser worth showing as `default`: JSON data, not a class instance or a function. */
+function isPlainData(value: unknown): boolean {
+  if (value === undefined || typeof value === 'function') return false;
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(isPlainData);
+  return Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every(isPlainData);
 }
 
 /** A class compiled validation cannot read: described as an object, with the reason. */

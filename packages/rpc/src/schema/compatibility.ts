@@ -1,3 +1,4 @@
+import { sortKeys } from './apiJsonSchema.js';
 import type { JsonSchema } from './ruleSchema.js';
 
 /** One difference between two versions of the bus APIs' schemas. */
@@ -163,7 +164,15 @@ class Walk {
       else if (b === undefined) change('wider', `${keyword} ${show(a)} removed`);
       else change('changed', `${keyword} ${show(a)} → ${show(b)}`);
     }
-    for (const keyword of ['if', 'then', 'else', 'allOf', 'anyOf', 'oneOf']) {
+    if (isEach(old.schema) && isEach(current.schema)) {
+      // `{ each: true }` on a value that may be one element or an array of them: compare the element.
+      this.compare(`${path}[]`, old.schema['else'], current.schema['else']);
+    } else {
+      for (const keyword of ['if', 'then', 'else']) {
+        if (!same(old.schema[keyword], current.schema[keyword])) change('changed', `${keyword} changed`);
+      }
+    }
+    for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
       if (!same(old.schema[keyword], current.schema[keyword])) change('changed', `${keyword} changed`);
     }
     if (old.schema['items'] !== undefined || current.schema['items'] !== undefined)
@@ -214,6 +223,16 @@ class Walk {
     const { breaking, why } = CONSEQUENCE[this.reader][direction];
     this.add(breaking, path, `${what} (${why})`);
   }
+}
+
+/** What `apiJsonSchema` writes for `each` rules without `@IsArray`: the element, or an array of them. */
+function isEach(schema: JsonSchema): boolean {
+  const then = schema['then'];
+  return (
+    same(schema['if'], { type: 'array' }) &&
+    isObject(then) &&
+    same(then, { type: 'array', items: schema['else'] })
+  );
 }
 
 /** A `$ref` into the document's `$defs`, resolved (one level: definitions are never bare refs). */
@@ -332,8 +351,9 @@ function isObject(value: unknown): value is JsonSchema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Equal as JSON data, whatever the key order (a document may have been edited by hand). */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 }
 
 function show(value: unknown): string {
