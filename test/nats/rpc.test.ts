@@ -3,7 +3,7 @@ import { createBus, wireAddresses, type RpcWire } from '@switchyard/rpc';
 import { natsWire } from '@switchyard/rpc/nats';
 import { afterAll, beforeAll } from 'vitest';
 import { rpcConformance } from '../support/rpcConformance.js';
-import { deadLetterReasons, deleteRpcDurables, startApiDaemon } from './rpcSupport.js';
+import { deadLetterReasons, removeRpcLeftovers, startApiDaemon } from './rpcSupport.js';
 import {
   adminConnection,
   createStreams,
@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(wires.splice(0).map((wire) => wire.close()));
-  await deleteRpcDurables(admin, '-conf');
+  await removeRpcLeftovers(admin, 'conf');
   await deleteStreams(admin, main);
   await admin.close();
 });

@@ -80,8 +80,11 @@ export async function deadLetterReasons(connection: NatsConnection, address: str
   return reasons;
 }
 
-/** Deletes the durables a test file's APIs left on the shared server (their names contain `marker`). */
-export async function deleteRpcDurables(connection: NatsConnection, marker: string): Promise<void> {
+/**
+ * Removes what a test file's APIs left on the shared server: their durables, and their calls and
+ * dead letters still stored (names and subjects containing `marker`).
+ */
+export async function removeRpcLeftovers(connection: NatsConnection, marker: string): Promise<void> {
   const jsm = await jetstreamManager(connection);
   for (const stream of [RPC_STREAM, EVENTS_STREAM]) {
     const names: string[] = [];
@@ -92,5 +95,10 @@ export async function deleteRpcDurables(connection: NatsConnection, marker: stri
     }
     for (const name of names.filter((candidate) => candidate.includes(marker)))
       await jsm.consumers.delete(stream, name).catch(() => undefined);
+  }
+  for (const stream of [RPC_STREAM, EVENTS_STREAM, RPC_DEAD_LETTER_STREAM, EVENTS_DEAD_LETTER_STREAM]) {
+    const info = await jsm.streams.info(stream, { subjects_filter: '>' }).catch(() => undefined);
+    for (const subject of Object.keys(info?.state.subjects ?? {}).filter((name) => name.includes(marker)))
+      await jsm.streams.purge(stream, { filter: subject }).catch(() => undefined);
   }
 }

@@ -22,7 +22,7 @@ import {
   silentLogger,
   testStream,
 } from './support.js';
-import { deleteRpcDurables, startApiDaemon } from './rpcSupport.js';
+import { removeRpcLeftovers, startApiDaemon } from './rpcSupport.js';
 
 const MARKER = `nw${randomUUID().slice(0, 6)}`;
 const main = testStream('rpcwire');
@@ -53,7 +53,7 @@ describe('the NATS RPC wire', () => {
     await Promise.all(wires.splice(0).map((wire) => wire.close()));
   });
   afterAll(async () => {
-    await deleteRpcDurables(admin, MARKER);
+    await removeRpcLeftovers(admin, MARKER);
     await deleteStreams(admin, main);
     await admin.close();
   });
