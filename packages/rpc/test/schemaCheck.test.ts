@@ -202,12 +202,13 @@ describe('schema check: what breaks and what does not', () => {
 
   it('a class that is not described: any change to it breaks, as it cannot be compared', () => {
     const before = { edge: apiJsonSchema(EdgeApi) };
-    const after = JSON.parse(JSON.stringify(before)) as Doc;
-    after.edge.$defs.Amount['x-switchyard-not-described'] = 'Amount.value uses the rule "isNegative"';
+    const after: Record<string, JsonSchema> = { edge: JSON.parse(JSON.stringify(before.edge)) as JsonSchema };
+    (after['edge'] as Doc).$defs.Amount['x-switchyard-not-described'] =
+      'Amount.value uses the rule "isNegative"';
     expect(lines(before, after)).toEqual([
       'BREAKING edge.pay.params: cannot be compared: not described (Amount.value uses the rule "isNegative") (the old and new versions accept different values)',
     ]);
-    expect(lines(before, JSON.parse(JSON.stringify(before)) as Doc)).toEqual([]);
+    expect(lines(before, { edge: apiJsonSchema(EdgeApi) })).toEqual([]);
   });
 
   it('lists breaking changes first', () => {
