@@ -12,7 +12,12 @@ import { kafkaWire } from '@switchyard/rpc/kafka';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exampleApis } from '../support/rpcFixtures.js';
 import { startApiDaemon, topicsAndGroups } from './rpcSupport.js';
-import { brokerCases, silentLogger } from './support.js';
+import { brokerCases, client as kafkaClient, header, readAll, silentLogger, waitFor } from './support.js';
+
+const listening = (): ApiDaemon =>
+  new (class AuditDaemon extends ApiDaemon {
+    readonly name = 'audit';
+  })();
 
 const serving = (apiClass: ApiClass): ApiDaemon =>
   new (class ExampleDaemon extends ApiDaemon {
@@ -26,8 +31,11 @@ for (const { version, brokers } of brokerCases) {
     let apiName: string;
     let client: Bus;
     const daemons = new Set<RunningDaemon>();
-    const start = async (argv: readonly string[] = []): Promise<RunningDaemon> => {
-      const running = await startApiDaemon(serving(apis.ExampleApi), brokers, argv);
+    const start = async (
+      argv: readonly string[] = [],
+      daemon: ApiDaemon = serving(apis.ExampleApi),
+    ): Promise<RunningDaemon> => {
+      const running = await startApiDaemon(daemon, brokers, argv);
       daemons.add(running);
       return running;
     };
@@ -160,5 +168,82 @@ for (const { version, brokers } of brokerCases) {
       await expect.poll(() => running.counter.get('succeeded')).toBe(1);
       expect(await client.api(apis.ExampleApi).helloWorld({ name: 'Bo' })).toEqual({ greeting: 'hello Bo' });
     }, 60_000);
+
+    it('a call is a record keyed by its correlation id with its media type and deadline in headers', async () => {
+      const wire = await kafkaWire({ brokers, logger: silentLogger });
+      try {
+        const lane = await wire.serve(apiName, ['helloWorld']);
+        expect(lane.address).toBe(wireAddresses.kafka.requests(apiName));
+        const deadline = Date.now() + 60_000;
+        await wire.sendCall(apiName, { body: '{"api":"x"}', correlationId: 'c-1', deadline });
+        const [record] = await readAll(brokers, lane.address, 1);
+        expect(record?.key?.toString()).toBe('c-1');
+        expect(record?.value?.toString()).toBe('{"api":"x"}');
+        expect(header(record?.headers?.['media_type'])).toBe('application/vnd.switchyard.rpc.request');
+        expect(header(record?.headers?.['x-switchyard-deadline'])).toBe(String(deadline));
+      } finally {
+        await wire.close();
+      }
+    }, 60_000);
+
+    it('concurrent calls share produce requests, and each arrives once', async () => {
+      const wire = await kafkaWire({ brokers, logger: silentLogger });
+      try {
+        const lane = await wire.serve(apiName, []);
+        const deadline = Date.now() + 60_000;
+        await Promise.all(
+          Array.from({ length: 200 }, (_, index) =>
+            wire.sendCall(apiName, { body: `{"n":${index}}`, correlationId: `c-${index}`, deadline }),
+          ),
+        );
+        const records = await readRecords(brokers, lane.address, 200);
+        expect(new Set(records.map((record) => record.key)).size).toBe(200);
+        // Kafka stores the records one produce request brings to a partition as one record batch:
+        // 200 one-record requests would leave 200 batches.
+        const batches = new Set(records.map((record) => `${record.partition}/${record.batchOffset}`));
+        expect(batches.size).toBeLessThan(20);
+      } finally {
+        await wire.close();
+      }
+    }, 60_000);
+
+    it("a new listener gets the events fired from its first listen on, not the topic's history", async () => {
+      const example = serving(apis.ExampleApi);
+      await start([], example);
+      await example.bus.api(apis.ExampleApi).userRegistered.fire({ userId: 'before' });
+      const audit = listening();
+      await start([], audit);
+      const received: string[] = [];
+      await audit.bus
+        .api(apis.ExampleApi)
+        .userRegistered.listen((payload) => void received.push(payload.userId), { listenerName: 'late' });
+      await example.bus.api(apis.ExampleApi).userRegistered.fire({ userId: 'after' });
+      await expect.poll(() => received, { timeout: 30_000 }).toEqual(['after']);
+    }, 60_000);
   });
+}
+
+/** Every record of `topic` with its partition and the first offset of the record batch it came in. */
+async function readRecords(
+  brokers: string,
+  topic: string,
+  expected: number,
+): Promise<Array<{ key: string | undefined; partition: number; batchOffset: string }>> {
+  const consumer = kafkaClient(brokers).consumer({ groupId: `reader.${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const records: Array<{ key: string | undefined; partition: number; batchOffset: string }> = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        // kafkajs keeps each record's batch header on it, untyped.
+        const { batchContext } = message as unknown as { batchContext: { firstOffset: string } };
+        records.push({ key: message.key?.toString(), partition, batchOffset: batchContext.firstOffset });
+      },
+    });
+    await waitFor(() => records.length >= expected, 30_000, `${expected} records on ${topic}`);
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
 }
