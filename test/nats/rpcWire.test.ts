@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RunningDaemon } from '@switchyard/core';
 import {
   ApiDaemon,
   createBus,
   RpcErrorCodes,
+  RpcRequest,
   RpcTimeoutError,
   type Bus,
   type RpcWire,
 } from '@switchyard/rpc';
-import { natsWire } from '@switchyard/rpc/nats';
+import { natsWire, RPC_STREAM } from '@switchyard/rpc/nats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exampleApis } from '../support/rpcFixtures.js';
 import { startNats, type OwnNats } from '../servers/nats.js';
@@ -77,6 +79,20 @@ describe('the NATS RPC wire', () => {
     const bus = await client();
     expect(await bus.api(apis.ExampleApi).helloWorld({ name: 'Ada' })).toEqual({ greeting: 'hello Ada' });
     await expect.poll(() => running.counter.get('succeeded')).toBe(1);
+  });
+
+  it('a call is stored on rpc.<api> with its media type and its deadline in x-switchyard-deadline', async () => {
+    fresh();
+    const wire = await natsWire({ servers: natsServers, logger: silentLogger });
+    wires.push(wire);
+    const deadline = Date.now() + 60_000;
+    // Nobody consumes rpc.<api> here: the work queue keeps the call for the test to read.
+    await wire.sendCall(apiName, { body: '{"api":"x"}', correlationId: 'c-1', deadline });
+    const jsm = await jetstreamManager(admin);
+    const stored = await jsm.streams.getMessage(RPC_STREAM, { last_by_subj: `rpc.${apiName}` });
+    expect(stored?.string()).toBe('{"api":"x"}');
+    expect(stored?.header.get('x-switchyard-deadline')).toBe(String(deadline));
+    expect(stored?.header.get('media_type')).toBe(RpcRequest.mediaType);
   });
 
   it('an API that was never served fails at once with API_UNKNOWN', async () => {
