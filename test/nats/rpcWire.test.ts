@@ -173,6 +173,22 @@ describe.skipIf(!natsServerBinary)('the NATS RPC wire: nats-server restarts mid-
     await server?.stop();
   });
 
+  it('a stream of its own on rpc.* stops the serving daemon at start, naming the stream and the fix', async () => {
+    server = await startNats();
+    const own = testStream('rpcclash');
+    const admin = await adminConnection(server.servers);
+    await createStreams(admin, own);
+    await (await jetstreamManager(admin)).streams.add({ name: 'USER_RPC', subjects: ['rpc.*'] });
+    await admin.close();
+    const apis = exampleApis(`clash${randomUUID().slice(0, 6)}`);
+    const started = await startApiDaemon(serving(apis.ExampleApi), own, [], server.servers).catch(
+      (error: unknown) => error,
+    );
+    expect((started as Error).message).toMatch(
+      /could not create the JetStream stream SWITCHYARD_RPC on rpc\.>: .*move it off them, or create SWITCHYARD_RPC yourself/,
+    );
+  });
+
   it('the caller gets RpcTimeoutError, never a hang, and calls work again after the restart', async () => {
     server = await startNats();
     const own = testStream('rpcrestart');

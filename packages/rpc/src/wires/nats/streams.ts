@@ -8,6 +8,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import { NatsError, NatsErrorCodes } from '@switchyard/nats';
 
 /** The stream every API's calls wait in: a work queue, a call is gone once its durable acks it. */
 export const RPC_STREAM = 'SWITCHYARD_RPC';
@@ -19,7 +20,7 @@ export const EVENTS_STREAM = 'SWITCHYARD_EVENTS';
 export const RPC_DEAD_LETTER_STREAM = 'SWITCHYARD_RPC_DEAD_LETTER';
 export const EVENTS_DEAD_LETTER_STREAM = 'SWITCHYARD_EVENTS_DEAD_LETTER';
 
-const STREAMS: ReadonlyArray<Partial<StreamConfig> & { name: string }> = [
+const STREAMS: ReadonlyArray<Partial<StreamConfig> & { name: string; subjects: string[] }> = [
   { name: RPC_STREAM, subjects: ['rpc.>'], retention: RetentionPolicy.Workqueue },
   { name: EVENTS_STREAM, subjects: ['event.>'], retention: RetentionPolicy.Interest },
   // Dead letters are kept until an operator deals with them (`switchyard dlq`).
@@ -44,8 +45,15 @@ export async function ensureStreams(jsm: JetStreamManager): Promise<void> {
     try {
       await jsm.streams.add(config);
     } catch (error) {
-      // Another process created it between the look and the add: fine; anything else goes up.
-      if ((await lookUp(() => jsm.streams.info(name))) === undefined) throw error;
+      // Another process created it between the look and the add: fine; anything else is said plainly.
+      if ((await lookUp(() => jsm.streams.info(name))) !== undefined) continue;
+      throw new NatsError(
+        NatsErrorCodes.NOT_CREATED,
+        `the RPC wire could not create the JetStream stream ${name} on ${config.subjects.join(', ')}: ` +
+          `${error instanceof Error ? error.message : String(error)}; if another stream takes these subjects, ` +
+          `move it off them, or create ${name} yourself (nats stream add ${name} --subjects '${config.subjects.join(',')}')`,
+        { cause: error },
+      );
     }
   }
 }
