@@ -232,6 +232,26 @@ describe('schema check: what breaks and what does not', () => {
     expect(changes).toContain(
       'compatible example.helloWorld.params.name: maxLength 20 removed (what old callers send still passes)',
     );
-    expect(changes.some((line) => /^BREAKING example\.helloWorld\.params: media type/.test(line))).toBe(true);
+    // Parameters travel as fields of the call: their class's media type is not on the wire.
+    expect(
+      changes.some((line) =>
+        /^compatible example\.helloWorld\.params: media type .* \(not on the wire here/.test(line),
+      ),
+    ).toBe(true);
+  });
+
+  it("an event payload's media type changed breaks its listeners (they match events by it)", () => {
+    expect(
+      changesAfter(
+        (doc) => (shipped(doc)['x-switchyard-media-type'] = 'application/vnd.test.schema.shipped.v2'),
+      ),
+    ).toEqual([
+      'BREAKING shop.shipped.payload: media type "application/vnd.test.schema.shipped" → "application/vnd.test.schema.shipped.v2" (listeners of the old version match events by it)',
+    ]);
+    expect(
+      changesAfter((doc) => (order(doc)['x-switchyard-media-type'] = 'application/vnd.test.schema.order.v2')),
+    ).toEqual([
+      'compatible shop.placeOrder.params: media type "application/vnd.test.schema.order" → "application/vnd.test.schema.order.v2" (not on the wire here: fields travel inside the envelope)',
+    ]);
   });
 });

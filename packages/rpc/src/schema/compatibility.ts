@@ -97,7 +97,7 @@ function compareApi(name: string, before: JsonSchema, after: JsonSchema, add: Ad
     const current = newEvents[event];
     if (current === undefined) add(true, path, 'event removed (its listeners wait for it)');
     else if (old === undefined) add(false, path, 'new event');
-    else new Walk(docs, 'client', add).compare(`${path}.payload`, old['payload'], current['payload']);
+    else new Walk(docs, 'client', add, true).compare(`${path}.payload`, old['payload'], current['payload']);
   }
 }
 
@@ -105,11 +105,17 @@ function compareApi(name: string, before: JsonSchema, after: JsonSchema, add: Ad
 class Walk {
   /** The `$ref` pairs being compared on the way down to here. */
   readonly #within = new Set<string>();
+  #depth = 0;
 
+  /**
+   * `mediaTypeOnWire`: an event travels as a message of its payload's media type, which listeners
+   * match; a call's parameters and result travel as fields of the call and reply envelopes.
+   */
   constructor(
     private readonly docs: { readonly before: JsonSchema; readonly after: JsonSchema },
     private readonly reader: Reader,
     private readonly add: Add,
+    private readonly mediaTypeOnWire = false,
   ) {}
 
   compare(path: string, before: unknown, after: unknown): void {
@@ -117,13 +123,14 @@ class Walk {
     const old = unwrap(isObject(before) ? before : {});
     const current = unwrap(isObject(after) ? after : {});
     const pair = `${refOf(old.schema)}|${refOf(current.schema)}`;
-    if (pair === 'undefined|undefined') return this.#compareResolved(path, old, current);
     // A class met again inside itself (self-reference) is compared at its first place only.
-    if (this.#within.has(pair)) return;
+    if (pair !== 'undefined|undefined' && this.#within.has(pair)) return;
     this.#within.add(pair);
+    this.#depth += 1;
     try {
       this.#compareResolved(path, old, current);
     } finally {
+      this.#depth -= 1;
       this.#within.delete(pair);
     }
   }
@@ -145,12 +152,12 @@ class Walk {
       return;
     }
     const media = 'x-switchyard-media-type';
-    if (!same(old.schema[media], current.schema[media]))
-      this.add(
-        true,
-        path,
-        `media type ${show(old.schema[media])} → ${show(current.schema[media])} (consumers match messages by it)`,
-      );
+    if (!same(old.schema[media], current.schema[media])) {
+      const what = `media type ${show(old.schema[media])} → ${show(current.schema[media])}`;
+      if (this.mediaTypeOnWire && this.#depth === 1)
+        this.add(true, path, `${what} (listeners of the old version match events by it)`);
+      else this.add(false, path, `${what} (not on the wire here: fields travel inside the envelope)`);
+    }
     if (old.nullable && !current.nullable) change('narrower', 'null no longer accepted');
     if (!old.nullable && current.nullable) change('wider', 'null now accepted');
     compareTypes(old.schema['type'], current.schema['type'], change);
