@@ -26,8 +26,8 @@ else
   await transportConformance({
     name: `NATS JetStream on ${natsServers}`,
     // One pull consumer hands messages out in stream order, so a key's messages arrive in publish
-    // order. JetStream cannot hand a message back without counting a delivery: no release.
-    capabilities: { ordersByKey: true, supportsRelease: false, leases: true, redeliversAfterCrash: true },
+    // order. A release is a nak the attempts bucket records first, so it spends no attempt.
+    capabilities: { ordersByKey: true, supportsRelease: true, leases: true, redeliversAfterCrash: true },
     createQueue: async () => {
       const names = testStream('conf');
       const admin: NatsConnection = await adminConnection();

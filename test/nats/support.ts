@@ -226,12 +226,14 @@ const CHILD_DIR = fileURLToPath(new URL('./child/', import.meta.url));
 
 /**
  * The recording daemon in its own process (so it can be SIGKILLed): `args` are its flags, each
- * handled message is appended to `recordFile` as "key seq messageId".
+ * handled message is appended to `recordFile` as "key seq messageId". `script` names another
+ * daemon in `child/` (e.g. `releaseDaemon.ts`).
  */
 export function spawnDaemon(
   args: readonly string[],
   recordFile = '/dev/null',
   env: Record<string, string> = {},
+  script = 'recordingDaemon.ts',
 ): ChildProcessWithoutNullStreams {
   return spawn(
     process.execPath,
@@ -240,7 +242,7 @@ export function spawnDaemon(
       join(CHILD_DIR, '../../kafka/child/register.ts'),
       '--import',
       join(CHILD_DIR, 'register.ts'),
-      join(CHILD_DIR, 'recordingDaemon.ts'),
+      join(CHILD_DIR, script),
       ...args,
     ],
     {

@@ -43,6 +43,14 @@ export class NatsConfig {
   @IsString() deadLetterSubject = '';
   /** Stream created for the dead-letter subject with `createStream`; empty: `<stream>_DEAD_LETTER`. */
   @IsString() deadLetterStream = '';
+  /**
+   * KV bucket where the transport records the deliveries it hands back unrun and the runs that
+   * failed, so a message's attempt counts runs, not JetStream deliveries (a release at shutdown
+   * spends no attempt). Created at start when missing. Empty: the attempt is the delivery count.
+   */
+  @IsString() attemptsBucket = 'switchyard_attempts';
+  /** Max age of the attempts bucket's entries when the transport creates it, in seconds (7 days). */
+  @IsInt() @Min(60) attemptsMaxAgeSeconds = 604_800;
   /** Producer: default subject; empty means `subject` (when it has no wildcard). */
   @IsString() produceSubject = '';
   /** Producer routes, `media/type=subject` pairs (comma-separated in the environment). */

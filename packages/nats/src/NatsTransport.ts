@@ -1,6 +1,13 @@
-import { jetstream, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import {
+  jetstream,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { DeadLetterDetails, DeadLetterResult, Transport, TransportMessage } from '@switchyard/core';
 import type { Logger } from 'pino';
+import { AttemptLedger, FIRST, type Known } from './AttemptLedger.js';
 import { DeadLetterPublisher } from './DeadLetterPublisher.js';
 import { LeaseRenewals } from './LeaseRenewals.js';
 import type { NatsClient } from './NatsClient.js';
@@ -26,6 +33,16 @@ interface Consuming {
   readonly messages: ConsumerMessages;
   readonly iterator: AsyncIterator<JsMsg>;
   readonly deadLetters: DeadLetterPublisher;
+  /** Undefined when `nats.attemptsBucket` is empty: the attempt is then the delivery count. */
+  readonly ledger: AttemptLedger | undefined;
+  /** Set when a receive's signal aborted: the pull is stopped, what it fetched is still handed out. */
+  paused: boolean;
+}
+
+/** A delivery the daemon holds, and what the attempt ledger knew of it (undefined: not read). */
+interface Delivery {
+  readonly raw: JsMsg;
+  readonly known: Known | undefined;
 }
 
 type Next = { readonly message: JsMsg } | { readonly ended: true };
@@ -35,13 +52,20 @@ type Next = { readonly message: JsMsg } | { readonly ended: true };
  * (`consume()`, which asks for more only as the daemon takes them); ack, nak with a delay,
  * `working()` and term map to the daemon's ack, nack, extend and dead letter; the lease is the
  * consumer's ack_wait. A dead letter is published to the dead-letter subject and confirmed before
- * the original is terminated. Start-up checks (stream, consumer, dead-letter stream) are in
- * `preflight.ts`.
+ * the original is terminated. A release is a nak recorded first in the attempt ledger, so it
+ * spends no attempt (see AttemptLedger). Start-up checks (stream, consumer, dead-letter stream,
+ * attempts bucket) are in `preflight.ts`.
+ *
+ * When a receive's signal aborts (the daemon's poll loop stops at shutdown) the pull stops, so
+ * the messages the daemon then hands back are not delivered straight back to it; the next
+ * receive starts pulling again.
  */
 export class NatsTransport implements Transport {
   readonly name = 'nats';
   /** The JetStream message behind each delivery, kept off the object handlers see. */
-  readonly #raw = new WeakMap<TransportMessage, JsMsg>();
+  readonly #deliveries = new WeakMap<TransportMessage, Delivery>();
+  /** Receive signals already watched for their abort (the poll loop passes the same one each time). */
+  readonly #watched = new WeakSet<AbortSignal>();
   #consuming: Consuming | undefined;
   /** What the start-up check found; kept when the consumer is started again. */
   #checked: Checked | undefined;
@@ -57,7 +81,16 @@ export class NatsTransport implements Transport {
     private readonly settings: NatsConfig,
     private readonly options: NatsTransportOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    // Only with a ledger can a hand-back spend no attempt; without one core's nack(message, 0) is the same.
+    if (settings.attemptsBucket !== '') this.release = (message) => this.#release(message);
+  }
+
+  /**
+   * Hands back a message that never ran: its release recorded in the attempt ledger (confirmed),
+   * then a nak. Present when `nats.attemptsBucket` is set.
+   */
+  readonly release?: (message: TransportMessage) => Promise<void>;
 
   /** The consumer's ack_wait once started: a handler running longer is kept with `working()`. */
   get leaseSeconds(): number | undefined {
@@ -75,57 +108,72 @@ export class NatsTransport implements Transport {
    * not-ready until NATS is back.
    */
   async receive(max: number, signal: AbortSignal): Promise<TransportMessage[]> {
-    const consuming = await this.#start();
+    let consuming = await this.#start();
     if (this.client.disconnected) throw this.#disconnected();
-    const batch: TransportMessage[] = [];
+    this.#pauseOnAbort(signal);
+    const batch: JsMsg[] = [];
     let wait: number | 'now' = this.settings.receiveWaitMs;
     while (batch.length < max && !signal.aborted && !this.#closed.signal.aborted) {
       const next = await this.#next(consuming, signal, wait);
       if (next === undefined) break;
       if ('ended' in next) {
         this.#consuming = undefined;
-        if (batch.length === 0)
-          throw new Error('the JetStream consumer stopped delivering; starting it again');
-        break;
+        if (batch.length > 0) break;
+        // A pull this transport paused has handed out all it fetched: pull again.
+        if (consuming.paused) {
+          consuming = await this.#start();
+          continue;
+        }
+        throw new Error('the JetStream consumer stopped delivering; starting it again');
       }
-      batch.push(this.#convert(next.message));
+      batch.push(next.message);
       wait = 'now';
     }
     if (batch.length === 0 && this.client.disconnected) throw this.#disconnected();
-    return batch;
+    return Promise.all(batch.map((raw) => this.#convert(raw, consuming.ledger)));
   }
 
   async ack(message: TransportMessage): Promise<void> {
-    this.#finish(message).ack();
+    const delivery = this.#finish(message);
+    delivery.raw.ack();
+    await this.#forget(delivery);
   }
 
-  /** Redelivered by the server after the delay, as the next delivery (its count grows by one). */
+  /**
+   * Redelivered by the server after the delay as the next attempt; the run is recorded in the
+   * attempt ledger first (see AttemptLedger), so the count holds when the server's does not.
+   */
   async nack(message: TransportMessage, delaySeconds: number): Promise<void> {
     const millis = Math.max(0, Math.round(delaySeconds * 1000));
-    const raw = this.#finish(message);
+    const { raw, known } = this.#finish(message);
+    await this.#record(raw, known, 'run');
     if (millis === 0) raw.nak();
     else raw.nak(millis);
   }
 
-  // No release(): JetStream cannot hand a message back without counting a delivery, so the daemon
-  // uses nack(message, 0) and the message spends an attempt (see the README).
+  async #release(message: TransportMessage): Promise<void> {
+    const { raw, known } = this.#finish(message);
+    await this.#record(raw, known, 'release');
+    raw.nak();
+  }
 
   /**
    * `working()` restarts the message's ack_wait; for longer than the ack_wait it is repeated until
    * `seconds` have passed (see LeaseRenewals).
    */
   async extend(message: TransportMessage, seconds: number): Promise<void> {
-    this.#renewals.extend(this.#jsMsg(message), seconds);
+    this.#renewals.extend(this.#delivery(message).raw, seconds);
   }
 
   /** Publishes the copy, waits for its PubAck, then terminates the original (never redelivered). */
   async deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<DeadLetterResult | void> {
     const consuming = await this.#start();
-    const raw = this.#jsMsg(message);
-    const result = await consuming.deadLetters.send(raw, details);
-    this.#renewals.stop(raw);
+    const delivery = this.#delivery(message);
+    const result = await consuming.deadLetters.send(delivery.raw, details);
+    this.#renewals.stop(delivery.raw);
     // No reason text: servers before 2.10.4 ignore a "+TERM <reason>" and would redeliver.
-    raw.term();
+    delivery.raw.term();
+    await this.#forget(delivery);
     return result;
   }
 
@@ -155,18 +203,79 @@ export class NatsTransport implements Transport {
     await this.options.releaseClient();
   }
 
-  /** Naks what the client pulled ahead but the daemon never took (the iterator ends after them). */
+  /**
+   * Hands back what the client pulled ahead but the daemon never took (the iterator ends after
+   * them), each release recorded in the attempt ledger first.
+   */
   async #releaseFetched(consuming: Consuming): Promise<number> {
-    let released = 0;
+    const fetched: JsMsg[] = [];
     const deadline = performance.now() + CLOSE_RELEASE_WAIT_MS;
     const never = new AbortController().signal;
     while (performance.now() < deadline) {
       const next = await this.#next(consuming, never, Math.max(1, deadline - performance.now()));
       if (next === undefined || 'ended' in next) break;
-      next.message.nak();
-      released += 1;
+      fetched.push(next.message);
     }
-    return released;
+    await Promise.all(
+      fetched.map(async (raw) => {
+        await this.#record(
+          raw,
+          raw.info.deliveryCount === 1 ? FIRST : undefined,
+          'release',
+          consuming.ledger,
+        );
+        raw.nak();
+      }),
+    );
+    return fetched.length;
+  }
+
+  /**
+   * Records a run or a release before its nak. A failure is logged and the nak goes ahead: the
+   * message is never held back, it then spends one attempt more than it ran.
+   */
+  async #record(
+    raw: JsMsg,
+    known: Known | undefined,
+    what: 'run' | 'release',
+    ledger = this.#consuming?.ledger,
+  ): Promise<void> {
+    if (ledger === undefined) return;
+    try {
+      await ledger.record(raw, known, what);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, messageId: `${raw.info.stream}/${raw.info.streamSequence}`, what },
+        `could not record the ${what} in the attempts bucket; the message counts one attempt more`,
+      );
+    }
+  }
+
+  /** Removes a finished message's ledger entry; one left behind only waits for the bucket's max age. */
+  async #forget({ raw, known }: Delivery): Promise<void> {
+    const ledger = this.#consuming?.ledger;
+    if (ledger === undefined || known === undefined) return;
+    try {
+      await ledger.forget(raw, known);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'could not remove the attempt ledger entry; it expires');
+    }
+  }
+
+  /** Stops the pull when `signal` aborts (once per signal), so handed-back messages stay on the server. */
+  #pauseOnAbort(signal: AbortSignal): void {
+    if (this.#watched.has(signal)) return;
+    this.#watched.add(signal);
+    signal.addEventListener(
+      'abort',
+      () => {
+        const consuming = this.#consuming;
+        if (consuming === undefined || consuming.paused) return;
+        consuming.paused = true;
+        consuming.messages.stop();
+      },
+      { once: true },
+    );
   }
 
   /**
@@ -202,23 +311,39 @@ export class NatsTransport implements Transport {
     }
   }
 
-  #convert(raw: JsMsg): TransportMessage {
-    const message = toTransportMessage(raw, this.settings.mode);
-    this.#raw.set(message, raw);
+  /**
+   * The delivery as core sees it. A first delivery is attempt 1 without a look at the ledger (the
+   * common path costs a set lookup); a redelivery reads its entry (see AttemptLedger.mustRead). A
+   * ledger that cannot be read leaves the delivery count as the attempt.
+   */
+  async #convert(raw: JsMsg, ledger: AttemptLedger | undefined): Promise<TransportMessage> {
+    let known: Known | undefined = ledger === undefined ? undefined : FIRST;
+    if (ledger?.mustRead(raw) === true)
+      known = await ledger.read(raw).catch((error: unknown) => {
+        this.logger.warn(
+          { err: error, messageId: `${raw.info.stream}/${raw.info.streamSequence}` },
+          'could not read the attempts bucket; the attempt is the delivery count',
+        );
+        return undefined;
+      });
+    const attempt = known === undefined ? raw.info.deliveryCount : AttemptLedger.attempt(raw, known);
+    const message = toTransportMessage(raw, this.settings.mode, attempt);
+    this.#deliveries.set(message, { raw, known });
     return message;
   }
 
   /** The message's JetStream delivery, its lease renewals stopped: it is being acked or nacked. */
-  #finish(message: TransportMessage): JsMsg {
-    const raw = this.#jsMsg(message);
-    this.#renewals.stop(raw);
-    return raw;
+  #finish(message: TransportMessage): Delivery {
+    const delivery = this.#delivery(message);
+    this.#renewals.stop(delivery.raw);
+    return delivery;
   }
 
-  #jsMsg(message: TransportMessage): JsMsg {
-    const raw = this.#raw.get(message);
-    if (raw === undefined) throw new Error(`message ${message.id} was not received by this NATS transport`);
-    return raw;
+  #delivery(message: TransportMessage): Delivery {
+    const delivery = this.#deliveries.get(message);
+    if (delivery === undefined)
+      throw new Error(`message ${message.id} was not received by this NATS transport`);
+    return delivery;
   }
 
   #disconnected(): Error {
@@ -245,8 +370,21 @@ export class NatsTransport implements Transport {
       logger: this.logger,
     }));
     let js: JetStreamClient | undefined;
+    let jsm: Promise<JetStreamManager> | undefined;
     const client = (): JetStreamClient => (js ??= jetstream(connection));
+    const manager = (): Promise<JetStreamManager> => (jsm ??= client().jetstreamManager());
     const consumer = await client().consumers.get(stream, durable);
+    const ledger =
+      this.settings.attemptsBucket === ''
+        ? undefined
+        : new AttemptLedger(
+            client,
+            manager,
+            this.settings.attemptsBucket,
+            checked.consumerCreated,
+            this.settings.publishTimeoutMs,
+          );
+    await ledger?.load(stream, durable);
     const messages = await consumer.consume({ max_messages: prefetch });
     void this.#watch(messages);
     this.logger.info(
@@ -269,6 +407,8 @@ export class NatsTransport implements Transport {
         checked.deadLetterMaxBytes,
         this.settings.publishTimeoutMs,
       ),
+      ledger,
+      paused: false,
     };
   }
 

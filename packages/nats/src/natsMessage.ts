@@ -6,12 +6,17 @@ import type { NatsMode } from './NatsConfig.js';
 export const NATS_KEY_HEADER = 'x-message-key';
 
 /**
- * A JetStream delivery as core sees it: id `stream/sequence`, attempt = the server's delivery
- * count, source = the subject, headers as attributes (the first value of a repeated one). The
- * ordering key follows the mode: keyed → the key header, else the subject; in-order → the stream
- * (one at a time); unordered → none.
+ * A JetStream delivery as core sees it: id `stream/sequence`, `attempt` (default: the server's
+ * delivery count; the transport passes the count of runs from its attempt ledger), source = the
+ * subject, headers as attributes (the first value of a repeated one). The ordering key follows
+ * the mode: keyed → the key header, else the subject; in-order → the stream (one at a time);
+ * unordered → none.
  */
-export function toTransportMessage(message: JsMsg, mode: NatsMode): TransportMessage {
+export function toTransportMessage(
+  message: JsMsg,
+  mode: NatsMode,
+  attempt = message.info.deliveryCount,
+): TransportMessage {
   const { info } = message;
   const attributes: Record<string, string> = {};
   for (const [name, values] of message.headers ?? []) attributes[name] ??= values[0] ?? '';
@@ -20,7 +25,7 @@ export function toTransportMessage(message: JsMsg, mode: NatsMode): TransportMes
     id: `${info.stream}/${info.streamSequence}`,
     body: message.data,
     attributes,
-    attempt: info.deliveryCount,
+    attempt,
     source: message.subject,
     orderingKey: mode === 'keyed' ? (key ?? message.subject) : mode === 'in-order' ? info.stream : undefined,
     key,

@@ -1,6 +1,7 @@
 import {
   AckPolicy,
   DeliverPolicy,
+  DiscardPolicy,
   JetStreamApiError,
   jetstreamManager,
   type ConsumerInfo,
@@ -9,6 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { bucketStream } from './AttemptLedger.js';
 import { NatsError, NatsErrorCodes } from './errors.js';
 import type { NatsConfig } from './NatsConfig.js';
 import { describe } from './NatsClient.js';
@@ -21,6 +23,8 @@ export interface Checked {
   readonly deadLetterSubject: string;
   /** Largest dead letter the server and the dead-letter stream take, in bytes (body and headers). */
   readonly deadLetterMaxBytes: number;
+  /** The consumer's `created` timestamp: tells its attempt-ledger entries from a former consumer's. */
+  readonly consumerCreated: string;
 }
 
 export interface CheckOptions {
@@ -40,8 +44,8 @@ export function deadLetterSubjectFor(settings: NatsConfig): string {
  * (or is created, `nats.createStream`); the durable pull consumer exists (or is created,
  * `nats.createConsumer`) and suits the daemon (explicit acks, the configured filter, a max_deliver
  * that never drops a message before it is dead-lettered, max_ack_pending 1 for in-order); a
- * stream captures the dead-letter subject (or one is created) and the consumer does not take it.
- * Each failure names the key and the fix.
+ * stream captures the dead-letter subject (or one is created) and the consumer does not take it;
+ * the attempts bucket exists (or is created). Each failure names the key and the fix.
  */
 export async function checkJetStream(
   connection: NatsConnection,
@@ -64,12 +68,14 @@ export async function checkJetStream(
           'dead letters would be consumed again, for ever; use a subject outside the filter (the default is dead-letter.<stream>)',
       );
   }
+  if (settings.attemptsBucket !== '') await ensureAttemptsBucket(jsm, settings, options.logger);
   const streamLimit = deadLetterStream.config.max_msg_size;
   const payloadLimit = connection.info?.max_payload ?? 1_048_576;
   return {
     ackWaitSeconds: Math.max(1, Math.round((consumer.config.ack_wait ?? nanos(30_000)) / 1e9)),
     deadLetterSubject,
     deadLetterMaxBytes: streamLimit > 0 ? Math.min(streamLimit, payloadLimit) : payloadLimit,
+    consumerCreated: consumer.created,
   };
 }
 
@@ -88,6 +94,12 @@ function checkNames(settings: NatsConfig, durable: string): void {
     [
       `nats.deadLetterStream ${quote(settings.deadLetterStream)}`,
       settings.deadLetterStream === '' ? undefined : nameProblem(settings.deadLetterStream),
+    ],
+    [
+      `nats.attemptsBucket ${quote(settings.attemptsBucket)}`,
+      /^[-\w]*$/.test(settings.attemptsBucket)
+        ? undefined
+        : 'has a character a KV bucket name cannot hold (only letters, digits, "_" and "-"; empty turns it off)',
     ],
   ];
   for (const [what, problem] of problems)
@@ -229,6 +241,46 @@ async function ensureDeadLetterStream(
   );
   logger.info({ stream: name, subjects: [subject] }, 'created the dead-letter stream');
   return created;
+}
+
+/**
+ * The KV bucket of the attempt ledger (see AttemptLedger): created when missing, whatever
+ * `nats.createStream` says, since it is the transport's own bookkeeping, like a consumer's state.
+ */
+async function ensureAttemptsBucket(
+  jsm: JetStreamManager,
+  settings: NatsConfig,
+  logger: Logger,
+): Promise<void> {
+  const bucket = settings.attemptsBucket;
+  const name = bucketStream(bucket);
+  if ((await lookUp(() => jsm.streams.info(name))) !== undefined) return;
+  const maxAgeMs = settings.attemptsMaxAgeSeconds * 1000;
+  try {
+    // What `nats kv add <bucket> --history 1 --ttl <max age>` creates.
+    await jsm.streams.add({
+      name,
+      subjects: [`$KV.${bucket}.>`],
+      max_msgs_per_subject: 1,
+      discard: DiscardPolicy.New,
+      allow_rollup_hdrs: true,
+      deny_delete: true,
+      allow_direct: true,
+      max_age: nanos(maxAgeMs),
+      duplicate_window: nanos(Math.min(maxAgeMs, 120_000)),
+    });
+  } catch (error) {
+    // Another daemon created it first.
+    if ((await lookUp(() => jsm.streams.info(name))) !== undefined) return;
+    throw new NatsError(
+      NatsErrorCodes.NOT_CREATED,
+      `the server refused to create the attempts bucket ${quote(bucket)} (nats.attemptsBucket): ${describe(error)}; ` +
+        `create it (nats kv add ${bucket} --history 1 --ttl ${settings.attemptsMaxAgeSeconds}s), or set ` +
+        "nats.attemptsBucket='' to count JetStream deliveries as attempts (a release then spends one)",
+      { cause: error },
+    );
+  }
+  logger.info({ bucket, maxAgeSeconds: settings.attemptsMaxAgeSeconds }, 'created the attempts bucket');
 }
 
 /** The subjects the consumer takes: its filters, else all of its stream's. */
