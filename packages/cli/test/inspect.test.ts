@@ -1,10 +1,26 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wireAddresses } from '@switchyard/rpc';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { switchyard } from '../../../test/support/runSwitchyard.js';
 import type { ModuleView } from '../src/schema/describeApis.js';
 
 const MODULE = fileURLToPath(new URL('../../rpc/test/fixtures/schemaModule.ts', import.meta.url));
+const SHOP_API = fileURLToPath(new URL('../../rpc/test/fixtures/schemaApi.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-inspect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A module of plain JavaScript that imports the shop API, written for one test. */
+function moduleOf(name: string, body: string): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    `import { ApiDaemon } from '@switchyard/rpc';\nimport { ShopApi } from ${JSON.stringify(SHOP_API)};\n${body}\n`,
+  );
+  return path;
+}
 
 describe('switchyard inspect', () => {
   it("lists the daemon's APIs, methods, events and their places on the embedded bus (the default)", async () => {
@@ -75,6 +91,25 @@ describe('switchyard inspect', () => {
     expect(view.unserved.map((api) => api.name)).toEqual(['audit']);
     expect(view.replies).toEqual({ kind: 'topic', name: 'rpc.reply.<clientId>' });
     expect(view.listeners).toMatch(/not known before the daemon runs/);
+  });
+
+  it('an exported daemon instance counts; a daemon class that cannot be made without arguments is named', async () => {
+    const instance = moduleOf(
+      'instance.mjs',
+      "class Shop extends ApiDaemon { name = 'shop-instance'; apis = [ShopApi]; }\nexport const daemon = new Shop();",
+    );
+    const run = await switchyard('inspect', instance);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('daemon shop-instance (Shop) serves shop\n');
+    const needy = moduleOf(
+      'needy.mjs',
+      "export class Needy extends ApiDaemon { name = 'needy'; apis = [ShopApi]; constructor(config) { super(); this.port = config.port; } }",
+    );
+    const failed = await switchyard('inspect', needy);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /^switchyard: inspect: .*needy\.mjs: new Needy\(\) throws \(.*\); export an instance instead\n$/,
+    );
   });
 
   it('an unknown transport: a usage error naming the choices, exit 2', async () => {
