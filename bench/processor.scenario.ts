@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ConsumerDaemon, MemoryBroker, rawHandlerModule, type RunningDaemon } from '@switchyard/core';
 import { createKafkaClient, KafkaConfig, KafkaProducer, kafkaTransportFactory } from '@switchyard/kafka';
 import { prepareProcessor } from '@switchyard/processor';
-import { createTopic, events, kafkaBrokers, produceRaw, silentLogger } from '../test/kafka/support.js';
+import { events, kafkaBrokers, produceRaw, silentLogger } from '../test/kafka/support.js';
+import { createTopic } from '../test/processor/kafkaTopics.js';
 import { startKafka, type RunningKafka } from '../test/servers/kafka.js';
 import { projectDir } from '../test/processor/support.js';
 import { runScenario, type RoundResult } from './harness.js';
@@ -17,6 +18,8 @@ import { setting, Stopwatch } from './support.js';
 // gives a CPU-bound handler.
 const NOOP_MESSAGES = setting('BENCH_PROCESSOR_MESSAGES', 20_000);
 const KAFKA_MESSAGES = setting('BENCH_PROCESSOR_KAFKA_MESSAGES', 20_000);
+// Messages per worker at once on Kafka; 0: auto (8 for these async handlers).
+const CONCURRENCY = Number(process.env.BENCH_PROCESSOR_CONCURRENCY ?? 0);
 const CPU_MESSAGES = setting('BENCH_PROCESSOR_CPU_MESSAGES', 2000);
 // ≈1 ms of sha256 on these machines (chained, so it cannot be skipped).
 const HASH_ROUNDS = 1000;
@@ -79,7 +82,7 @@ function kafkaProcessor(
   count: number,
 ): Promise<RoundResult> {
   const dir = projectDir(
-    `processor:\n  workers: ${workers}\n  queueSize: ${WORKLOAD.concurrency}\n  mode: keyed\n` +
+    `processor:\n  workers: ${workers}\n  concurrency: ${CONCURRENCY}\n  queueSize: ${WORKLOAD.concurrency}\n  mode: keyed\n` +
       `source:\n  kind: kafka\n  brokers: [${brokers}]\n  topics: [${topic}]\n  offset: earliest\n` +
       `sink:\n  kind: kafka\n  brokers: [${brokers}]\n  topic: ${out}\n`,
     { 'handler.mjs': PASS_THROUGH_HANDLER },
@@ -89,7 +92,8 @@ function kafkaProcessor(
       env: {},
       sets: [`source.consumerGroup=bench.processor-${randomUUID()}`],
     });
-    if (prepared.pool.concurrency !== 8) throw new Error(`concurrency ${prepared.pool.concurrency}, not 8`);
+    if (prepared.pool.concurrency !== (CONCURRENCY || 8))
+      throw new Error(`concurrency ${prepared.pool.concurrency}, not ${CONCURRENCY || 8}`);
     const running = await prepared.daemon.start({
       argv: [...prepared.argv, '--set', 'daemon.logLevel=silent'],
       env: {},
@@ -254,7 +258,7 @@ describe(`processor, Kafka → Kafka, async pass-through handler, ${KAFKA_MESSAG
           kafka: version,
           messages: KAFKA_MESSAGES,
           workers,
-          concurrencyPerWorker: 8,
+          concurrencyPerWorker: CONCURRENCY || 8,
           queueSize: WORKLOAD.concurrency,
           partitions: WORKLOAD.partitions,
           keys: WORKLOAD.keys,
