@@ -197,7 +197,9 @@ describe.skipIf(!natsServerBinary)('the NATS RPC wire: nats-server restarts mid-
     await admin.close();
     const apis = exampleApis(`restart${randomUUID().slice(0, 6)}`);
     running = await startApiDaemon(serving(apis.ExampleApi), own, [], server.servers);
-    wire = await natsWire({ servers: server.servers, logger: silentLogger });
+    // A publish waits at most 1 s for its ack, under the 2 s deadline of the calls made after the
+    // restart: a call sent while the server is still down fails before its deadline.
+    wire = await natsWire({ servers: server.servers, logger: silentLogger, publishTimeoutMs: 1000 });
     bus = await createBus({ wire });
     await bus.api(apis.ExampleApi).helloWorld({ name: 'Ada' });
     apis.served.closeGate();
