@@ -27,6 +27,7 @@ const PACKAGES = [
   'observability',
   'processor',
   'routing',
+  'rpc',
   'sentry',
   'sqs',
 ] as const;
@@ -115,9 +116,14 @@ import { healthPlugin } from '@switchyard/observability';
 import { sentryPlugin } from '@switchyard/sentry';
 import { sqsTransportFactory } from '@switchyard/sqs';
 import * as routing from '@switchyard/routing';
+import { ApiDaemon, createBus } from '@switchyard/rpc';
+import { kafkaWire } from '@switchyard/rpc/kafka';
+import { natsWire } from '@switchyard/rpc/nats';
+import { sqsWire } from '@switchyard/rpc/sqs';
 
 export const entries: unknown[] = [ConsumerDaemon, schema, TestDaemon, switchyardMatchers, kafkaTransportFactory];
 export const more: unknown[] = [healthPlugin, sentryPlugin, sqsTransportFactory, routing];
+export const rpc: unknown[] = [ApiDaemon, createBus, kafkaWire, natsWire, sqsWire];
 export type Handler = MessageHandler<object>;
 `;
 
@@ -144,6 +150,15 @@ const PEERS: Record<(typeof PACKAGES)[number], readonly string[]> = {
   cli: [],
   lambda: [],
   processor: [],
+  // The wires' transports and ioredis are optional: a service installs the one it runs on.
+  rpc: [
+    'class-transformer',
+    'class-validator',
+    '@switchyard/kafka',
+    '@switchyard/nats',
+    '@switchyard/sqs',
+    'ioredis',
+  ],
 };
 
 let work: string;
