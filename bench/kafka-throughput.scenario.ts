@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConsumerDaemon, handles } from '@switchyard/core';
-import { kafkaTransportFactory, type KafkaMode } from '@switchyard/kafka';
+import { KafkaTransport, kafkaTransportFactory, type KafkaMode } from '@switchyard/kafka';
 import { beforeAll, describe, it } from 'vitest';
 import { client, createTopic, events, produceRaw, silentLogger, startDaemon } from '../test/kafka/support.js';
 import { OrderPlaced, REALISTIC_MEDIA_TYPE, realisticBody } from './realisticSchema.js';
@@ -72,6 +72,9 @@ async function switchyard(
   );
   await daemon.finished(count);
   const round = watch.result();
+  // Commit traffic of the round (kafka.commitDelayMs): commits sent and their rate.
+  const { commits } = daemon.container.get(KafkaTransport).stats;
+  process.stdout.write(`switchyard ${mode}: ${commits} commits, ${Math.round(commits / round.seconds)}/s\n`);
   await daemon.stop();
   if (daemon.counter.get('succeeded') < count)
     throw new Error(`switchyard ${mode}: ${daemon.counter.summaryLine()}`);

@@ -67,13 +67,15 @@ export class KafkaConfig {
    * so partitions pause while what is held plus that much for each partition still fetching would
    * pass this bound, and take turns as room frees up. One partition always fetches when nothing is
    * held, so the bound in effect is at least `maxBytesPerPartition` (and a broker sends a first
-   * record batch larger than that whole).
+   * record batch larger than that whole). 1 MiB (4 of 8 partitions' fetches at a time) kept a keyed
+   * daemon at 176 MB peak RSS under a 1M-message backlog (276 MB unbounded) with no-op throughput
+   * unchanged; with a slow handler the backlog drains through half the partitions at a time, so
+   * raise it (2 MiB: all 8) where throughput under a backlog matters more than memory (bench/README.md).
    */
   @IsInt() @Min(1024) maxBufferedBytes = 1_048_576;
   /**
-   * Largest fetch per partition, in bytes. With `maxBufferedBytes` this bounds memory under a
-   * backlog: 256 KiB kept peak RSS at 285 MB with a million messages waiting (1 MiB: 402 MB),
-   * before the byte bound, at no measured cost in throughput (bench/README.md).
+   * Largest fetch per partition, in bytes. Before the byte bound, 256 KiB kept peak RSS at 285 MB
+   * with a million messages waiting (1 MiB: 402 MB) at no measured cost in throughput.
    */
   @IsInt() @Min(1024) maxBytesPerPartition = 262_144;
   /**
