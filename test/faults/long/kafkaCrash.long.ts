@@ -13,8 +13,8 @@ const CONCURRENCY = 64;
 const MAX_BUFFERED = 1000;
 /** The default: what a crash costs is measured as a deployment gets it. */
 const COMMIT_DELAY_MS = new KafkaConfig().commitDelayMs;
-/** A commit's round trip allowed on this shared 2-core machine (measured ones take milliseconds). */
-const COMMIT_ROUND_TRIP_MS = 500;
+/** A commit's round trip allowed on this shared 2-core machine: most take milliseconds, one took about a second at load 12. */
+const COMMIT_ROUND_TRIP_MS = 1000;
 
 describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)('Kafka $version: SIGKILL ×10', ({ brokers }) => {
   const dir = scratchDir('kafka-crash');
