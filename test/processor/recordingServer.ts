@@ -65,3 +65,12 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     },
   };
 }
+
+/**
+ * The sequence numbers of `key`'s "key:seq" bodies in order of first arrival (a repeat, which can
+ * only follow an unconfirmed POST, is left out): 0, 1, 2, … when the key's order was kept.
+ */
+export function firstArrivals(bodies: readonly string[], key: string): number[] {
+  const seqs = bodies.filter((body) => body.startsWith(`${key}:`)).map((body) => Number(body.split(':')[1]));
+  return seqs.filter((seq, index) => seqs.indexOf(seq) === index);
+}
