@@ -34,7 +34,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     (name) => name.startsWith('BENCH_') && name !== 'BENCH_REPORT',
   );
   const report = process.env.BENCH_REPORT === '1' || (!filtered && overridden.length === 0);
-  const needs = (prefix: string): boolean => files.some((file) => file.startsWith(prefix));
+  // bench/rpc.scenario.ts measures every RPC wire, Kafka's and SQS's among them.
+  const needs = (prefix: string): boolean =>
+    files.some((file) => file.startsWith(prefix) || file === 'rpc.scenario.ts');
   const servers = ['kafka-', 'sqs-'].filter(needs).map((prefix) => `${prefix}*`);
   const java = servers.length > 0 && haveJava(`bench ${servers.join(' and ')}`);
   let kafka: RunningKafka | undefined;
