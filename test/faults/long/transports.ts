@@ -6,7 +6,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { MEDIA_TYPE_HEADER, NATS_KEY_HEADER } from '@switchyard/nats';
 import { EVENT_MEDIA_TYPE } from '../../kafka/child/TestEvent.js';
-import { committedOffsets, createTopic } from '../../kafka/support.js';
+import { client, committedOffsets, createTopic } from '../../kafka/support.js';
 import { createStreams, deleteStreams, testStream, unfinished } from '../../nats/support.js';
 import { createQueue, messagesLeft, sqsClient } from '../../sqs/support.js';
 
@@ -37,7 +37,7 @@ export async function kafkaTarget(options: {
     topic,
     groupId,
     args: kafkaArgs({ ...options, topic, groupId }),
-    drained: async () => (await committedTotal(brokers, groupId, topic)) === options.count,
+    drained: () => committedToEnd(brokers, groupId, topic),
   };
 }
 
@@ -199,6 +199,22 @@ async function sendEvents(
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
+}
+
+/**
+ * Whether the group committed every partition of the topic to its end. The end, not the number of
+ * messages sent: a producer retry while the broker restarts can write a record twice.
+ */
+async function committedToEnd(brokers: string, groupId: string, topic: string): Promise<boolean> {
+  const admin = client(brokers).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const committed = await committedOffsets(brokers, groupId, topic);
+    return ends.every(({ partition, high }) => (committed[partition] ?? -1) >= Number(high));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The group's committed offsets on the topic, added up over its partitions (none yet counts 0). */
