@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { kafkaBrokers } from '../test/kafka/support.js';
+import { NO_BROKER } from './kafka.js';
+import { kafkaSetup, sqsSetup } from './rpc/brokerWireSetups.js';
 import { serverRunning, setting } from './support.js';
 import { runRpcScenario } from './rpc/measure.js';
 import { startMoleculer } from './rpc/moleculerSide.js';
@@ -20,6 +23,11 @@ import {
 const SECONDS = setting('BENCH_RPC_SECONDS', 3);
 const CONCURRENCIES = [1, 64] as const;
 const natsUp = await natsAnswers();
+// Started by bench/globalSetup.ts (missing without java and mvn: those wires are then left out, loudly).
+const kafka = kafkaBrokers[0];
+const elasticMq = inject('elasticMqEndpoint');
+serverRunning(kafka !== undefined, 'rpc on the Kafka wire', NO_BROKER);
+serverRunning(elasticMq !== '', 'rpc on the SQS wire', 'no ElasticMQ (java or mvn missing)');
 
 type Reference = 'nats' | 'local';
 
@@ -60,6 +68,28 @@ const wires: WireCase[] = [
     settings: { wire: 'nats', server: NATS_URL },
     cleanUp: removeNatsLeftovers,
   },
+  ...(kafka === undefined
+    ? []
+    : [
+        {
+          id: 'kafka',
+          label: 'switchyard Kafka wire',
+          setup: () => kafkaSetup(kafka.brokers),
+          references: ['nats'] as const,
+          settings: { wire: 'kafka', kafka: kafka.version },
+        },
+      ]),
+  ...(elasticMq === ''
+    ? []
+    : [
+        {
+          id: 'sqs',
+          label: 'switchyard SQS wire (ElasticMQ)',
+          setup: () => sqsSetup(elasticMq),
+          references: ['nats'] as const,
+          settings: { wire: 'sqs', server: 'ElasticMQ' },
+        },
+      ]),
 ];
 
 function wireScenarios(wire: WireCase, reference: Reference): void {
