@@ -73,6 +73,8 @@ export class NatsTransport implements Transport {
   /** The iterator's next message, still pending when a receive gave up waiting for it. */
   #pending: Promise<Next> | undefined;
   #closing: Promise<void> | undefined;
+  /** The attempt ledger of the latest consumer start (undefined before it, or with no bucket). */
+  #ledger: AttemptLedger | undefined;
   readonly #closed = new AbortController();
   readonly #renewals = new LeaseRenewals(() => this.#checked?.ackWaitSeconds ?? 30);
 
@@ -238,7 +240,7 @@ export class NatsTransport implements Transport {
     raw: JsMsg,
     known: Known | undefined,
     what: 'run' | 'release',
-    ledger = this.#consuming?.ledger,
+    ledger = this.#ledger,
   ): Promise<void> {
     if (ledger === undefined) return;
     try {
@@ -253,7 +255,7 @@ export class NatsTransport implements Transport {
 
   /** Removes a finished message's ledger entry; one left behind only waits for the bucket's max age. */
   async #forget({ raw, known }: Delivery): Promise<void> {
-    const ledger = this.#consuming?.ledger;
+    const ledger = this.#ledger;
     if (ledger === undefined || known === undefined) return;
     try {
       await ledger.forget(raw, known);
@@ -385,6 +387,8 @@ export class NatsTransport implements Transport {
             this.settings.publishTimeoutMs,
           );
     await ledger?.load(stream, durable);
+    // Kept apart from the consumer: a message is acked or handed back after its pull has ended.
+    this.#ledger = ledger;
     const messages = await consumer.consume({ max_messages: prefetch });
     void this.#watch(messages);
     this.logger.info(
