@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { RunningDaemon } from '@switchyard/core';
+import { createLogger, type RunningDaemon } from '@switchyard/core';
 import {
   ApiDaemon,
   createBus,
@@ -105,22 +105,35 @@ describe('the NATS RPC wire', () => {
     expect((error as { code?: string }).code).toBe(RpcErrorCodes.API_UNKNOWN);
   });
 
-  it('the inbox is a subscription while the bus is open and gone at close: a reply to it then finds no one', async () => {
+  it('the inbox is a subscription while the bus is open and gone at close: a reply to it then finds no one, and the sender logs it', async () => {
+    const logged: string[] = [];
+    const serverLogger = createLogger('rpc-wire-test', 'warn', 'json', {
+      write: (line: string) => void logged.push(line),
+    });
     const wire = await natsWire({ servers: natsServers, logger: silentLogger });
-    const serverSide = await natsWire({ servers: natsServers, logger: silentLogger });
+    const serverSide = await natsWire({ servers: natsServers, logger: serverLogger });
     try {
       const replies: string[] = [];
-      const inbox = await wire.openInbox(`t-${randomUUID()}`, (body) => replies.push(body));
-      expect(inbox.address).toMatch(/^_INBOX\.switchyard\.t-/);
+      const inbox = await wire.openInbox(randomUUID(), (body) => replies.push(body));
+      expect(inbox.address).toMatch(/^_INBOX\.switchyard\.[0-9a-f-]{36}$/);
       // Sent from another connection, as a serving daemon would.
       expect(await serverSide.sendReply(inbox.address, '{"correlationId":"x"}')).toBe(true);
-      expect(replies).toEqual(['{"correlationId":"x"}']);
+      await expect.poll(() => replies).toEqual(['{"correlationId":"x"}']);
       await inbox.close();
-      expect(await serverSide.sendReply(inbox.address, '{"correlationId":"y"}')).toBe(false);
-      expect(replies).toHaveLength(1);
       // The server holds no subscription on the address any more.
       const probe = await admin.request(inbox.address, 'probe').catch((error: unknown) => error);
       expect(String((probe as Error).message)).toMatch(/no responders/i);
+      // A reply sent now is dropped by the server, which tells the sender: it logs that the caller has gone.
+      expect(await serverSide.sendReply(inbox.address, '{"correlationId":"y"}')).toBe(true);
+      await expect
+        .poll(() => logged.map((line) => JSON.parse(line) as { msg: string; replyTo: string }))
+        .toEqual([
+          expect.objectContaining({
+            replyTo: inbox.address,
+            msg: expect.stringContaining('the caller has gone'),
+          }),
+        ]);
+      expect(replies).toHaveLength(1);
     } finally {
       await wire.close();
       await serverSide.close();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DeliverPolicy,
   jetstream,
@@ -24,8 +25,8 @@ import {
 
 /** How long "this API is served" is believed before the broker is asked again. */
 export const SERVED_TTL_MS = 5000;
-/** Longest a reply waits for the client's inbox to confirm it (it answers at once when there). */
-const REPLY_CONFIRM_MS = 2000;
+/** What every inbox subject starts with (`_INBOX.switchyard.<clientId>`). */
+const INBOX_PREFIX = wireAddresses.nats.replies('');
 const DEADLINE_HEADER = 'x-switchyard-deadline';
 const addresses = wireAddresses.nats;
 
@@ -49,7 +50,7 @@ export interface NatsWireParts {
  * RPC and events on NATS JetStream (see docs/rpc.md, "On NATS"): calls are published, confirmed,
  * to `rpc.<api>` on the work-queue stream SWITCHYARD_RPC and consumed by the durable `rpc-<api>`
  * that the API's daemons share; replies go over core NATS to the client's inbox subject
- * `_INBOX.switchyard.<clientId>` as requests, so a client that has gone shows as "no responders";
+ * `_INBOX.switchyard.<clientId>` (a client that has gone shows as "no responders", logged);
  * events go to `event.<api>.<event>` on SWITCHYARD_EVENTS, one durable per listener name. Each lane
  * is a NatsTransport, so acks, retries, dead letters and shutdown are the daemon's own.
  */
@@ -61,6 +62,7 @@ export class NatsWire implements RpcWire {
   #ready: Promise<{ connection: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined;
   #streams: Promise<void> | undefined;
   readonly #inboxes = new Set<Inbox>();
+  #bounce: string | undefined;
 
   constructor(parts: NatsWireParts) {
     this.#parts = parts;
@@ -122,8 +124,6 @@ export class NatsWire implements RpcWire {
       callback: (error, message) => {
         if (error !== null) return;
         onReply(message.string());
-        // Confirms the reply to the server that sent it (an empty answer).
-        if (message.reply !== undefined && message.reply !== '') message.respond();
       },
     });
     // The server knows the subscription before a call names it.
@@ -143,23 +143,37 @@ export class NatsWire implements RpcWire {
   }
 
   /**
-   * Sent as a request the inbox answers: no responders (the client has gone) or no answer within
-   * REPLY_CONFIRM_MS resolves false. Never throws: a failed reply must not make the daemon run the
-   * call again.
+   * A plain publish, with the wire's bounce subject as its reply-to: the reply costs no round trip,
+   * and when the inbox has no subscriber (the client has gone) the server answers the bounce
+   * subject with "no responders", which the wire logs. So it resolves true once the reply left;
+   * false only when it could not be sent. Never throws: a failed reply must not make the daemon run
+   * the call again.
    */
   async sendReply(address: string, body: string): Promise<boolean> {
     try {
       const { connection } = await this.#connect();
-      await connection.request(address, body, { timeout: REPLY_CONFIRM_MS });
+      const bounce = this.#bounceSubject(connection);
+      connection.publish(address, body, { reply: `${bounce}.${address.slice(INBOX_PREFIX.length)}` });
       return true;
     } catch (error) {
-      if (!isNoResponders(error))
-        this.#parts.logger.warn(
-          { err: error, replyTo: address },
-          `the reply to ${address} was not confirmed within ${REPLY_CONFIRM_MS} ms`,
-        );
+      this.#parts.logger.warn({ err: error, replyTo: address }, `could not send the reply to ${address}`);
       return false;
     }
+  }
+
+  /** Subscribes once to `<bounce>.*`, where the server says which replies found no inbox. */
+  #bounceSubject(connection: NatsConnection): string {
+    if (this.#bounce !== undefined) return this.#bounce;
+    const bounce = `_INBOX.switchyard-bounce.${randomUUID()}`;
+    connection.subscribe(`${bounce}.*`, {
+      callback: (error, message) => {
+        if (error !== null || message.headers?.code !== 503) return;
+        const replyTo = `${INBOX_PREFIX}${message.subject.slice(bounce.length + 1)}`;
+        this.#parts.logger.warn({ replyTo }, `the caller has gone (no inbox ${replyTo}); reply dropped`);
+      },
+    });
+    this.#bounce = bounce;
+    return bounce;
   }
 
   async serve(api: string, _methods: readonly string[]): Promise<Lane & { withdraw(): Promise<void> }> {
