@@ -1,5 +1,10 @@
 import { GetQueueUrlCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_ATTRIBUTES, type RunningDaemon, type StartOptions } from '@switchyard/core';
+import {
+  createLogger,
+  DEAD_LETTER_ATTRIBUTES,
+  type RunningDaemon,
+  type StartOptions,
+} from '@switchyard/core';
 import { sqsTransportFactory } from '@switchyard/sqs';
 import { createBus, type ApiDaemon, type Bus } from '@switchyard/rpc';
 import { deadLetterQueueName, sqsWire } from '@switchyard/rpc/sqs';
@@ -31,9 +36,13 @@ export async function startApiDaemon(
   );
 }
 
+const silent = createLogger('rpc-client', 'silent', 'json');
+
 /** A client-only bus on the server, its replies long-polled for 1 s at a time. */
 export function clientBus(endpoint: string, events: EventMode): Promise<Bus> {
-  return createBus({ wire: sqsWire({ sqs: { endpointUrl: endpoint, waitTimeSeconds: 1 }, events }) });
+  return createBus({
+    wire: sqsWire({ sqs: { endpointUrl: endpoint, waitTimeSeconds: 1 }, events, logger: silent }),
+  });
 }
 
 /**

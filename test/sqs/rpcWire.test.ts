@@ -29,6 +29,7 @@ import { deadLetterReasons, startApiDaemon, type EventMode } from './rpcSupport.
 import { observedClient, sqsClient, sqsServers } from './support.js';
 
 const addresses = wireAddresses.sqs;
+const silent = createLogger('rpc-wire-test', 'silent', 'json');
 
 @schema('application/vnd.test.rpc-sqs.size')
 class Size {
@@ -116,7 +117,7 @@ for (const server of sqsServers) {
     };
     /** A client wire (1 s long polls), its bus, and the reply queue its inbox opened. */
     const client = async (
-      wire: RpcWire = sqsWire({ sqs: { endpointUrl: endpoint, waitTimeSeconds: 1 }, events }),
+      wire: RpcWire = sqsWire({ sqs: { endpointUrl: endpoint, waitTimeSeconds: 1 }, events, logger: silent }),
     ) => {
       let replyTo = '';
       const watched: RpcWire = {
@@ -161,6 +162,23 @@ for (const server of sqsServers) {
       expect(await queueUrl(endpoint, replyQueue)).toBeUndefined();
     });
 
+    it('a reply queue deleted under an open bus is created again, and calls are answered again', async () => {
+      await start(serving());
+      const { bus, replyTo } = await client();
+      await bus.api(apis.ExampleApi).helloWorld({ name: 'before' });
+      await sqsClient(endpoint).send(new DeleteQueueCommand({ QueueUrl: replyTo }));
+      const answered = (): Promise<boolean> =>
+        bus
+          .api(apis.ExampleApi)
+          .helloWorld({ name: 'after' }, { deadlineMs: 2000 })
+          .then(
+            () => true,
+            () => false,
+          );
+      await expect.poll(answered, { timeout: 30_000, interval: 500 }).toBe(true);
+      expect(await queueUrl(endpoint, replyTo.slice(replyTo.lastIndexOf('/') + 1))).toBe(replyTo);
+    });
+
     it('who serves an API is looked up once for many calls, and an unserved API fails without sending', async () => {
       await start(serving());
       const commands: string[] = [];
@@ -173,6 +191,7 @@ for (const server of sqsServers) {
         sqs: { endpointUrl: endpoint, waitTimeSeconds: 1 },
         events,
         sqsClient: observed,
+        logger: silent,
       });
       const { bus } = await client(wire);
       const replies = await Promise.all(

@@ -18,6 +18,8 @@ export interface ReplyInboxOptions {
   readonly pollers: number;
   /** Long-poll wait of one receive, 0-20 s. */
   readonly waitTimeSeconds: number;
+  /** Creates the queue again under the same name (and URL): it was deleted under the open bus. */
+  readonly recreate: () => Promise<void>;
 }
 
 /**
@@ -38,11 +40,10 @@ export class ReplyInbox {
     private readonly logger: Logger,
     options: ReplyInboxOptions,
   ) {
-    for (let index = 0; index < options.pollers; index += 1)
-      this.#polls.push(this.#poll(options.waitTimeSeconds));
+    for (let index = 0; index < options.pollers; index += 1) this.#polls.push(this.#poll(options));
   }
 
-  async #poll(waitTimeSeconds: number): Promise<void> {
+  async #poll({ waitTimeSeconds, recreate }: ReplyInboxOptions): Promise<void> {
     const signal = this.#stopping.signal;
     while (!signal.aborted) {
       let messages: Message[];
@@ -60,6 +61,9 @@ export class ReplyInbox {
       } catch (error) {
         if (signal.aborted) return;
         this.#failed(error);
+        // Deleted by someone else, or lost by a broker without persistence: replies to calls made
+        // from now on arrive again (those sent meanwhile are lost: their callers time out).
+        if (isMissingQueue(error)) await recreate().catch(() => undefined);
         await wait(RETRY_PAUSE_MS, signal);
         continue;
       }
@@ -101,7 +105,7 @@ export class ReplyInbox {
       this.logger.warn(
         { err: error, queueUrl: this.url },
         isMissingQueue(error)
-          ? 'the reply queue is gone (deleted by someone else?): replies cannot arrive; close and open the bus again'
+          ? 'the reply queue is gone (deleted, or lost by the broker); creating it again'
           : 'cannot receive replies; retrying every second (calls time out meanwhile)',
       );
   }

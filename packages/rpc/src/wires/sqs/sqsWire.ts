@@ -168,10 +168,12 @@ export function sqsWire(options: SqsWireOptions = {}): RpcWire {
     },
 
     async openInbox(clientId, onReply) {
-      const url = await queues.create(addresses.replies(clientId), REPLY_QUEUE_ATTRIBUTES);
+      const create = () => queues.create(addresses.replies(clientId), REPLY_QUEUE_ATTRIBUTES);
+      const url = await create();
       const inbox = new ReplyInbox(client, url, onReply, logger, {
         pollers: settings.pollers,
         waitTimeSeconds: settings.waitTimeSeconds,
+        recreate: async () => void (await create()),
       });
       inboxes.add(inbox);
       return {
