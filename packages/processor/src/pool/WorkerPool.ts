@@ -129,6 +129,7 @@ export class WorkerPool {
   run(task: WorkerTask, options: RunOptions = {}): Promise<WorkerReply> {
     const { signal, alone = false } = options;
     if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
+    if (this.#closed) return Promise.reject(new Error('the worker pool is closed'));
     return new Promise<WorkerReply>((resolve, reject) => {
       const pending: Pending = { task, signal, alone, settled: false, resolve, reject };
       signal?.addEventListener('abort', () => this.#leaveQueue(pending), { once: true });
@@ -159,6 +160,9 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Nothing waits after a drain; anything that still does is told, not left hanging.
+    for (const pending of this.#waiting.splice(0))
+      settle(pending, () => pending.reject(new Error('the worker pool was closed before this message ran')));
     await this.#pool.destroy();
   }
 
