@@ -43,6 +43,8 @@ export const VARIANT_PACKAGES = [
   // --processor: the switchyard command and the processor's config loader and types.
   '@switchyard/cli',
   '@switchyard/processor',
+  // The switchyard command's dependency (dump-schema, schema check, inspect): not on the registry yet.
+  '@switchyard/rpc',
 ];
 
 /** The installed project for the current packages: from the cache, or packed, generated and installed now. */
