@@ -18,6 +18,7 @@ import { kafkaTransportFactory } from '@switchyard/kafka';
 import { natsTransportFactory } from '@switchyard/nats';
 import { healthPlugin, tracingPlugin } from '@switchyard/observability';
 import { RoutingConfig } from '@switchyard/routing';
+import { RpcConfig } from '@switchyard/rpc';
 import { sentryPlugin } from '@switchyard/sentry';
 import { sqsTransportFactory } from '@switchyard/sqs';
 import ts from 'typescript';
@@ -42,8 +43,11 @@ const PLUGINS: ReadonlyArray<readonly [string, DaemonPlugin]> = [
   ['@switchyard/observability', tracingPlugin],
   ['@switchyard/sentry', sentryPlugin],
 ];
-/** Sections a daemon lists itself in `configSections` (routing's come with `routingDaemon`). */
-const OWN_SECTIONS: ReadonlyArray<readonly [string, ConfigClass]> = [['@switchyard/routing', RoutingConfig]];
+/** Sections a daemon lists itself in `configSections` (routing's come with `routingDaemon`, rpc's with `ApiDaemon`). */
+const OWN_SECTIONS: ReadonlyArray<readonly [string, ConfigClass]> = [
+  ['@switchyard/routing', RoutingConfig],
+  ['@switchyard/rpc', RpcConfig],
+];
 
 /** A daemon that lists every transport, plugin and section: its reference covers every key. */
 class ReferenceDaemon extends ConsumerDaemon {

@@ -34,3 +34,6 @@ export type { DaemonWireModule } from './wire/daemonWire.js';
 export { wireAddresses, type WireAddresses } from './wire/addresses.js';
 export { RpcRequest } from './wire/RpcRequest.js';
 export { apiJsonSchema, compareApiSchemas, type JsonSchema, type SchemaChange } from './schema/index.js';
+export { RpcConfig } from './config/RpcConfig.js';
+export type { Claim, IdempotencyStore, StoredAnswer } from './idempotency/IdempotencyStore.js';
+export { MemoryIdempotencyStore } from './idempotency/MemoryIdempotencyStore.js';

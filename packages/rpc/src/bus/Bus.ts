@@ -149,6 +149,8 @@ export class Bus {
       this.#pending.set(correlationId, { resolve, reject, timer });
     });
     const call = { body, correlationId, deadline };
+    // The deadline may pass while the send still waits (a broker outage): handled below, not unhandled.
+    reply.catch(() => undefined);
     try {
       await this.#wire.sendCall(codec.name, call);
     } catch (error) {
