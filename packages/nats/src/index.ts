@@ -6,6 +6,6 @@ export { NatsClient } from './NatsClient.js';
 export { NATS_KEY_HEADER, toTransportMessage } from './natsMessage.js';
 export { NATS_DEAD_LETTER_HEADERS, REASON_MAX_BYTES } from './DeadLetterPublisher.js';
 export { NatsError, NatsErrorCodes, type NatsErrorCode } from './errors.js';
-export { checkJetStream, deadLetterSubjectFor, type Checked } from './preflight.js';
+export { checkJetStream, deadLetterSubjectFor, lookUp, type Checked } from './preflight.js';
 export { nameProblem, subjectProblem, subjectMatches } from './names.js';
 export * from './ops/index.js';

@@ -292,7 +292,7 @@ function consumerSubjects(consumer: ConsumerInfo, stream: StreamInfo): string[] 
 }
 
 /** The info, or undefined when the stream or consumer does not exist; other failures go on up. */
-async function lookUp<T>(read: () => Promise<T>): Promise<T | undefined> {
+export async function lookUp<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
   } catch (error) {

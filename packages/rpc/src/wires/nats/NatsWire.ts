@@ -8,7 +8,7 @@ import {
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, RequestError, type NatsConnection } from '@nats-io/transport-node';
 import type { createLogger } from '@switchyard/core';
-import { MEDIA_TYPE_HEADER, NatsConfig, NatsTransport, type NatsClient } from '@switchyard/nats';
+import { lookUp, MEDIA_TYPE_HEADER, NatsConfig, NatsTransport, type NatsClient } from '@switchyard/nats';
 import { RpcErrorCodes, rpcError } from '../../errors.js';
 import { wireAddresses } from '../../wire/addresses.js';
 import { RpcRequest } from '../../wire/RpcRequest.js';
@@ -17,7 +17,6 @@ import {
   ensureDurable,
   ensureStreams,
   EVENTS_STREAM,
-  lookUp,
   natsDeadLetterSubject,
   RPC_STREAM,
   type DurableSpec,

@@ -1,14 +1,13 @@
 import {
   AckPolicy,
   type DeliverPolicy,
-  JetStreamApiError,
   RetentionPolicy,
   type ConsumerInfo,
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { NatsError, NatsErrorCodes } from '@switchyard/nats';
+import { lookUp, NatsError, NatsErrorCodes } from '@switchyard/nats';
 
 /** The stream every API's calls wait in: a work queue, a call is gone once its durable acks it. */
 export const RPC_STREAM = 'SWITCHYARD_RPC';
@@ -91,21 +90,4 @@ export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec): P
     if (raced !== undefined) return raced;
     throw error;
   }
-}
-
-/** The info, or undefined when the stream or consumer does not exist; other failures go on up. */
-export async function lookUp<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-// JetStream's API error codes for "stream not found" and "consumer not found".
-const NOT_FOUND_CODES = new Set([10059, 10014]);
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof JetStreamApiError && NOT_FOUND_CODES.has(error.code);
 }
