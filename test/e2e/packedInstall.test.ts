@@ -150,7 +150,8 @@ const PEERS: Record<(typeof PACKAGES)[number], readonly string[]> = {
   cli: [],
   lambda: [],
   processor: [],
-  // The wires' transports and ioredis are optional: a service installs the one it runs on.
+  // The wires' transports, the clients the wires import, and ioredis are optional: a service
+  // installs the transport it runs on, which brings its client.
   rpc: [
     'class-transformer',
     'class-validator',
@@ -158,6 +159,11 @@ const PEERS: Record<(typeof PACKAGES)[number], readonly string[]> = {
     '@switchyard/nats',
     '@switchyard/sqs',
     'ioredis',
+    'kafkajs',
+    '@aws-sdk/client-sns',
+    '@aws-sdk/client-sqs',
+    '@nats-io/jetstream',
+    '@nats-io/transport-node',
   ],
 };
 
