@@ -101,8 +101,9 @@ export class AttemptLedger {
   /**
    * Adds one run or one release to the message's entry, confirmed by JetStream, before the nak that
    * follows. Compare-and-set on the revision `known` had (re-read when another write came first).
+   * Returns what the entry now holds, for a delivery that stays in this process (a retry in place).
    */
-  async record(message: JsMsg, known: Known | undefined, what: 'run' | 'release'): Promise<void> {
+  async record(message: JsMsg, known: Known | undefined, what: 'run' | 'release'): Promise<Known> {
     let current = known;
     for (let tries = 1; ; tries++) {
       current ??= await this.read(message);
@@ -113,11 +114,11 @@ export class AttemptLedger {
       };
       try {
         this.#sequences.add(message.info.streamSequence);
-        await this.js().publish(this.#subject(message), JSON.stringify(next), {
+        const stored = await this.js().publish(this.#subject(message), JSON.stringify(next), {
           expect: { lastSubjectSequence: current.revision },
           timeout: this.timeoutMs,
         });
-        return;
+        return { runs: next.runs, released: next.released, revision: stored.seq };
       } catch (error) {
         if (!isWrongRevision(error) || tries >= WRITE_TRIES) throw error;
         current = undefined;
