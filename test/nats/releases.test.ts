@@ -168,6 +168,29 @@ describe.skipIf(natsServers === '')('NATS: a release spends no attempt', () => {
     expect(await storedMessages(admin, names!.deadLetterStream)).toEqual([]);
   }, 240_000);
 
+  it('a handler aborted at the shutdown deadline spends no attempt: the next daemon runs it as attempt 1 again', async () => {
+    await setUp('aborted');
+    await publishRaw(admin, names!.subject, [event('hang')]);
+    const first = start();
+    await until('the handler is running', () => attemptsOf('hang').length === 1, 60_000);
+    // The handler ignores the drain: the shutdown deadline (300 ms) aborts it and the daemon exits.
+    await stop(first);
+    const second = start();
+    await until(
+      'the aborted message is finished',
+      async () => attemptsOf('hang').length >= 2 && (await unfinished(admin, names!.stream, DURABLE)) === 0,
+      60_000,
+    );
+    await stop(second);
+    const [firstRun, ...laterRuns] = attemptsOf('hang');
+    expect(firstRun).toBe(1);
+    // Recorded as a run, the abort would make every later delivery at least attempt 2 (runs + 1).
+    // nats-server 2.9 can hand the released message out twice, once with a delivery count that
+    // jumped (a delivery to the stopped daemon's pull request): the lowest attempt is the one to check.
+    expect(Math.min(...laterRuns)).toBe(1);
+    expect(await storedMessages(admin, names!.deadLetterStream)).toEqual([]);
+  }, 240_000);
+
   it(`a poison message released ${RELEASES} times, then run by one daemon process after another, is dead-lettered after exactly ${MAX_ATTEMPTS} runs, x-attempts ${MAX_ATTEMPTS}`, async () => {
     await setUp('poison');
     const body = JSON.stringify({ key: 'poison', seq: 0 });
