@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
+import { ownBytes } from './ownBytes.js';
 import type { BatchReply, BatchTask, ProbeReply, ProbeTask, WorkerReply, WorkerTask } from './protocol.js';
 
 export type WorkerRuntime = 'threads' | 'processes';
@@ -131,7 +132,9 @@ export class WorkerPool {
     if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     if (this.#closed) return Promise.reject(new Error('the worker pool is closed'));
     return new Promise<WorkerReply>((resolve, reject) => {
-      const pending: Pending = { task, signal, alone, settled: false, resolve, reject };
+      // Only the body's own bytes cross to the worker, not the buffer it may be a view on.
+      const own = { ...task, body: ownBytes(task.body) };
+      const pending: Pending = { task: own, signal, alone, settled: false, resolve, reject };
       signal?.addEventListener('abort', () => this.#leaveQueue(pending), { once: true });
       this.#waiting.push(pending);
       this.#dispatch();

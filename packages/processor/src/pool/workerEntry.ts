@@ -213,18 +213,29 @@ const JSON_TYPE: Record<string, string> = { 'content-type': 'application/json' }
 function toOutputs(result: unknown): Output[] {
   if (result === undefined || result === null) return [];
   if (Array.isArray(result)) return result.flatMap((item) => toOutputs(item));
-  if (typeof result === 'string' || result instanceof Uint8Array) return [{ value: result }];
+  if (typeof result === 'string' || result instanceof Uint8Array) return [{ value: ownBytes(result) }];
   if (isRecord(result)) {
     const { key, value, headers } = result as { key?: unknown; value: unknown; headers?: unknown };
     if (key !== undefined && typeof key !== 'string')
       throw new TypeError('the returned record has a key that is not a string');
     if (typeof value === 'string' || value instanceof Uint8Array)
-      return [{ key, value, headers: stringHeaders(headers) }];
+      return [{ key, value: ownBytes(value), headers: stringHeaders(headers) }];
     return [{ key, value: JSON.stringify(value), headers: { ...JSON_TYPE, ...stringHeaders(headers) } }];
   }
   if (typeof result === 'object' || typeof result === 'number' || typeof result === 'boolean')
     return [{ value: JSON.stringify(result), headers: JSON_TYPE }];
   throw new TypeError(`handleEvent returned a ${typeof result}, which cannot be published`);
+}
+
+/**
+ * Bytes in a buffer of their own (as pool/ownBytes.ts, which this file cannot import): a view on a
+ * larger buffer returned as is would carry that whole buffer back to the daemon's thread.
+ */
+function ownBytes<T extends string | Uint8Array>(value: T): T | Uint8Array {
+  if (typeof value === 'string') return value;
+  return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength
+    ? value
+    : new Uint8Array(value);
 }
 
 /** `{ key?, value, headers? }` and nothing else, with a value: a record, not an object to publish as JSON. */
