@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { createBus, wireAddresses, type RpcWire } from '@switchyard/rpc';
+import { createBus, wireAddresses, type Bus, type RpcWire } from '@switchyard/rpc';
 import { natsWire } from '@switchyard/rpc/nats';
 import { afterAll, beforeAll } from 'vitest';
 import { rpcConformance } from '../support/rpcConformance.js';
@@ -13,7 +13,7 @@ import {
   testStream,
 } from './support.js';
 
-// The suite every wire passes, on the NATS JetStream server of the suite. The daemons' own
+// The suite every wire passes, on the NATS server of the suite, for both call paths. The daemons' own
 // (main) stream is one per file; the conformance APIs are named `conf<hex>`, their durables
 // deleted after the file.
 const main = testStream('rpc');
@@ -32,13 +32,24 @@ afterAll(async () => {
   await admin.close();
 });
 
-rpcConformance('NATS JetStream', {
+const client = async (options = {}): Promise<Bus> => {
+  const wire = await natsWire({ servers: natsServers, logger: silentLogger });
+  wires.push(wire);
+  return createBus({ wire, ...options });
+};
+
+// Calls over core NATS to the API's queue group (the default).
+rpcConformance('NATS (core calls)', {
   start: (daemon, argv = []) => startApiDaemon(daemon, main, argv),
-  client: async (options = {}) => {
-    const wire = await natsWire({ servers: natsServers, logger: silentLogger });
-    wires.push(wire);
-    return createBus({ wire, ...options });
-  },
+  client,
+  deadLetterReasons: (address) => deadLetterReasons(admin, address),
+  addresses: wireAddresses.nats,
+});
+
+// Calls stored in the SWITCHYARD_RPC work queue (rpc.natsDurableCalls).
+rpcConformance('NATS (durable calls)', {
+  start: (daemon, argv = []) => startApiDaemon(daemon, main, [...argv, '--set', 'rpc.natsDurableCalls=true']),
+  client,
   deadLetterReasons: (address) => deadLetterReasons(admin, address),
   addresses: wireAddresses.nats,
 });

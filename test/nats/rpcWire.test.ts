@@ -160,17 +160,77 @@ describe('the NATS RPC wire', () => {
     expect(await staying.api(apis.ExampleApi).helloWorld({ name: 'Bo' })).toEqual({ greeting: 'hello Bo' });
   });
 
-  it('a call queued while the serving daemon restarts is answered by the new one', async () => {
+  it('rpc.natsDurableCalls: a call queued while the serving daemon restarts is answered by the new one', async () => {
+    fresh();
+    const durable = ['--set', 'rpc.natsDurableCalls=true'];
+    const first = await startApiDaemon(serving(apis.ExampleApi), main, durable);
+    const bus = await client();
+    await bus.api(apis.ExampleApi).helloWorld({ name: 'Ada' });
+    await first.stop();
+    const waiting = bus.api(apis.ExampleApi).helloWorld({ name: 'Cy' }, { deadlineMs: 30_000 });
+    const second = await startApiDaemon(serving(apis.ExampleApi), main, durable);
+    daemons.push(second);
+    expect(await waiting).toEqual({ greeting: 'hello Cy' });
+    await expect.poll(() => second.counter.get('succeeded')).toBe(1);
+  });
+
+  it("core calls: a call made after the API's only daemon stopped fails at once with API_UNKNOWN, though the client had seen it served", async () => {
     fresh();
     const first = await startApiDaemon(serving(apis.ExampleApi), main);
     const bus = await client();
     await bus.api(apis.ExampleApi).helloWorld({ name: 'Ada' });
     await first.stop();
-    const waiting = bus.api(apis.ExampleApi).helloWorld({ name: 'Cy' }, { deadlineMs: 30_000 });
+    const started = Date.now();
+    const error = await bus
+      .api(apis.ExampleApi)
+      .helloWorld({ name: 'Cy' }, { deadlineMs: 30_000 })
+      .catch((caught: unknown) => caught);
+    expect((error as { code?: string }).code).toBe(RpcErrorCodes.API_UNKNOWN);
+    // Answered by the server's "no responders", not by the 30 s deadline.
+    expect(Date.now() - started).toBeLessThan(10_000);
     const second = await startApiDaemon(serving(apis.ExampleApi), main);
     daemons.push(second);
-    expect(await waiting).toEqual({ greeting: 'hello Cy' });
-    await expect.poll(() => second.counter.get('succeeded')).toBe(1);
+    expect(await bus.api(apis.ExampleApi).helloWorld({ name: 'Di' })).toEqual({ greeting: 'hello Di' });
+  });
+
+  it('core calls: a daemon answers who serves the API with its methods (a client then refuses another method itself)', async () => {
+    fresh();
+    daemons.push(await startApiDaemon(serving(apis.ExampleApi), main));
+    const wire = await natsWire({ servers: natsServers, logger: silentLogger });
+    wires.push(wire);
+    const served = await wire.served(apiName);
+    expect(served).toMatchObject({ served: true });
+    expect([...((served as { methods?: Set<string> }).methods ?? [])]).toContain('helloWorld');
+  });
+
+  it('core calls: beyond rpc.natsMaxWaitingCalls a daemon answers OVERLOADED at once; the calls it holds are all answered', async () => {
+    fresh();
+    const running = await startApiDaemon(serving(apis.ExampleApi), main, [
+      ...['--concurrency', '1', '--set', 'rpc.natsMaxWaitingCalls=2'],
+    ]);
+    daemons.push(running);
+    const bus = await client();
+    apis.served.closeGate();
+    const first = bus.api(apis.ExampleApi).block({}, { deadlineMs: 30_000 });
+    await expect.poll(() => apis.served.inFlight).toBe(1);
+    const more = Array.from({ length: 4 }, () =>
+      bus
+        .api(apis.ExampleApi)
+        .block({}, { deadlineMs: 30_000 })
+        .then(
+          () => 'answered',
+          (error: unknown) => (error as { code?: string }).code,
+        ),
+    );
+    // Two wait in the daemon; the other two are refused without waiting for the gate.
+    const refused = await Promise.race([
+      Promise.all(more.slice(2)),
+      new Promise((r) => setTimeout(() => r('waited'), 10_000)),
+    ]);
+    expect(refused).toEqual([RpcErrorCodes.OVERLOADED, RpcErrorCodes.OVERLOADED]);
+    apis.served.release();
+    await first;
+    expect(await Promise.all(more.slice(0, 2))).toEqual(['answered', 'answered']);
   });
 });
 

@@ -18,6 +18,8 @@ export const RpcErrorCodes = {
   BUS_CLOSED: 'SWITCHYARD_RPC_BUS_CLOSED',
   /** The remote method threw something without a code of its own. */
   REMOTE_FAILED: 'SWITCHYARD_RPC_REMOTE_FAILED',
+  /** The serving daemon already holds as many waiting calls as it may (NATS core calls). */
+  OVERLOADED: 'SWITCHYARD_RPC_OVERLOADED',
 } as const;
 
 export type RpcErrorCode = (typeof RpcErrorCodes)[keyof typeof RpcErrorCodes];

@@ -71,6 +71,33 @@ export class MessageCodec {
     }
   }
 
+  /**
+   * Content → its validated fields as JSON data (what `encode` puts beside the media type), for a
+   * message that travels inside another (an RPC call's parameters); undeclared fields are dropped.
+   */
+  encodeFields(mediaType: string, content: object): object | Promise<object> {
+    const schemaClass = this.schemas.find(mediaType);
+    const compiled = schemaClass === undefined ? undefined : this.#compiled.get(schemaClass);
+    if (schemaClass === undefined || compiled === undefined) return this.#fieldsOfText(mediaType, content);
+    try {
+      const plain = content instanceof schemaClass ? instanceToPlain(content) : { ...content };
+      // A compiled instance holds only JSON data: it serialises as its fields.
+      const instance = compiled.run(plain);
+      if (instance !== undefined) return instance;
+      const validated = this.#validatedSync(schemaClass, plain, 'encode');
+      if (validated instanceof SwitchyardError) return Promise.reject(validated);
+      return instanceToPlain(validated);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  async #fieldsOfText(mediaType: string, content: object): Promise<object> {
+    const fields = JSON.parse(await this.encode(mediaType, content)) as Record<string, unknown>;
+    delete fields['mediaType'];
+    return fields;
+  }
+
   /** Content → wire JSON text, after validation; fields the schema does not declare are dropped. */
   encode(mediaType: string, content: object, opaqueData?: Record<string, string>): string | Promise<string> {
     const schemaClass = this.schemas.find(mediaType);

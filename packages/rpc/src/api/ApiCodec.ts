@@ -6,7 +6,7 @@ import {
   type SchemaClass,
 } from '@switchyard/core';
 import { RpcErrorCodes, rpcError } from '../errors.js';
-import { RpcRequest } from '../wire/RpcRequest.js';
+import { IDEMPOTENCY_KEY_PATTERN, RpcRequest } from '../wire/RpcRequest.js';
 import { apiMetadata, type ApiClass, type ApiMetadata, type MethodMetadata } from './decorators.js';
 
 const cache = new WeakMap<ApiClass, ApiCodec>();
@@ -57,9 +57,9 @@ export class ApiCodec {
     return method;
   }
 
-  /** Validated parameters as plain JSON data, ready to travel. */
+  /** Validated parameters as JSON data, ready to travel. */
   async encodeParams(method: MethodMetadata, params: object): Promise<Record<string, unknown>> {
-    return this.#plain(method.params, params, `${this.name}.${method.name}: parameters`);
+    return this.#fields(method.params, params, `${this.name}.${method.name}: parameters`);
   }
 
   async decodeParams(method: MethodMetadata, params: Record<string, unknown>): Promise<object> {
@@ -81,7 +81,7 @@ export class ApiCodec {
         RpcErrorCodes.SCHEMA_MISMATCH,
         `${where} must be a ${method.returns.name}, got ${typeof result}`,
       );
-    return this.#plain(method.returns, result, where);
+    return this.#fields(method.returns, result, where);
   }
 
   async decodeResult(method: MethodMetadata, result: unknown): Promise<unknown> {
@@ -108,16 +108,24 @@ export class ApiCodec {
     }
   }
 
-  async encodeRequest(request: RpcRequest): Promise<string> {
-    return this.#codec.encode(RpcRequest.mediaType, request);
+  /**
+   * The call's wire text. Not validated again: the bus builds it from checked parts (names from the
+   * API's metadata, a uuid, its inbox, an integer deadline, parameters `encodeParams` validated);
+   * only a caller's own idempotency key is checked here. The server validates the envelope.
+   */
+  encodeRequest(request: RpcRequest): string {
+    const key = request.idempotencyKey;
+    if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key))
+      throw rpcError(
+        RpcErrorCodes.USAGE,
+        `${request.api}.${request.method}: idempotencyKey must be 1 to 200 printable ASCII characters without spaces, got ${JSON.stringify(key)}`,
+      );
+    return JSON.stringify({ mediaType: RpcRequest.mediaType, ...request });
   }
 
-  async #plain(schema: SchemaClass, value: object, where: string): Promise<Record<string, unknown>> {
+  async #fields(schema: SchemaClass, value: object, where: string): Promise<Record<string, unknown>> {
     try {
-      const text = await this.#codec.encode(mediaTypeOf(schema), value);
-      const fields = JSON.parse(text) as Record<string, unknown>;
-      delete fields['mediaType'];
-      return fields;
+      return (await this.#codec.encodeFields(mediaTypeOf(schema), value)) as Record<string, unknown>;
     } catch (error) {
       throw mismatch(where, error);
     }

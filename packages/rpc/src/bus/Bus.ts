@@ -132,7 +132,7 @@ export class Bus {
     const plain = await codec.encodeParams(method, params);
     const correlationId = randomUUID();
     const idempotencyKey = method.idempotent ? (options.idempotencyKey ?? correlationId) : undefined;
-    const body = await codec.encodeRequest({
+    const body = codec.encodeRequest({
       api: codec.name,
       method: method.name,
       correlationId,
@@ -148,7 +148,7 @@ export class Bus {
       }, deadline - now);
       this.#pending.set(correlationId, { resolve, reject, timer });
     });
-    const call = { body, correlationId, deadline };
+    const call = { body, correlationId, deadline, replyTo: this.#replyTo };
     // The deadline may pass while the send still waits (a broker outage): handled below, not unhandled.
     reply.catch(() => undefined);
     try {

@@ -50,6 +50,8 @@ export function ruleSchema(rule: DeclaredRule): RuleSchema {
       return { schema: { type: 'boolean' } };
     case 'isArray':
       return { schema: { type: 'array' } };
+    case 'isObject':
+      return { schema: { type: 'object' } };
     case 'isDefined':
       return { schema: { not: { type: 'null' } } };
     case 'isNotEmpty':

@@ -1,12 +1,12 @@
 import { RejectMessage, SkipMessage, type BoundHandler, type HandlerContext } from '@switchyard/core';
 import type { ApiCodec } from '../api/ApiCodec.js';
-import type { CallContext } from '../api/CallContext.js';
 import { callScope } from '../bus/callScope.js';
 import type { RpcReply } from '../bus/RpcReply.js';
 import { RpcErrorCodes, type RemoteErrorDetails } from '../errors.js';
 import type { IdempotencyStore, StoredAnswer } from '../idempotency/IdempotencyStore.js';
 import { RpcRequest } from '../wire/RpcRequest.js';
 import type { RpcWire } from '../wire/RpcWire.js';
+import { ServedCall } from './ServedCall.js';
 
 export interface ServeOptions {
   /** Send the thrown error's stack to the caller (default false: stacks stay in the server's logs). */
@@ -20,7 +20,7 @@ export interface RunOnce {
   readonly idempotencyTtlMs: number;
 }
 
-type Implementation = (params: object, call: CallContext) => unknown;
+type Implementation = (params: object, call: ServedCall) => unknown;
 
 /**
  * The handler of an API's calls, run by the daemon's pipeline (so middleware, outcomes and the
@@ -77,15 +77,7 @@ export function serveApi(
         return refuse(request, RpcErrorCodes.SCHEMA_MISMATCH, (error as Error).message, context);
       }
       const run = async (): Promise<StoredAnswer> => {
-        const signal = AbortSignal.any([context.signal, AbortSignal.timeout(request.deadline - Date.now())]);
-        const call: CallContext = {
-          api: codec.name,
-          method: method.name,
-          deadline: request.deadline,
-          signal,
-          logger: context.logger,
-          attempt: context.attempt,
-        };
+        const call = new ServedCall(codec.name, method.name, request.deadline, context);
         try {
           const returned = await callScope.run({ deadline: request.deadline }, () =>
             (implementation as Implementation).call(instance, params, call),

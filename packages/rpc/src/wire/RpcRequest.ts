@@ -2,6 +2,8 @@ import { IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from '
 import { schema } from '@switchyard/core';
 
 const MEDIA_TYPE = 'application/vnd.switchyard.rpc.request';
+/** An idempotency key: 1 to 200 printable ASCII characters, no spaces. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * A call on the wire. The envelope is a schema of its own, so core's pipeline decodes and validates
@@ -24,5 +26,5 @@ export class RpcRequest {
    * Set on calls of `@rpc({ idempotent: true })` methods: every resend of the call carries the same
    * key, and the server runs a key once (see IdempotencyStore).
    */
-  @IsOptional() @IsString() @Matches(/^[\x21-\x7e]{1,200}$/) idempotencyKey?: string;
+  @IsOptional() @IsString() @Matches(IDEMPOTENCY_KEY_PATTERN) idempotencyKey?: string;
 }

@@ -17,6 +17,12 @@ export interface OutgoingCall {
   readonly correlationId: string;
   /** Epoch ms after which nobody waits for the reply; wires carry it as `x-switchyard-deadline`. */
   readonly deadline: number;
+  /**
+   * The caller's inbox address (as in the body): a wire that learns at once that nobody took the
+   * call (NATS core calls) answers it there with SWITCHYARD_RPC_API_UNKNOWN instead of letting it
+   * wait out its deadline.
+   */
+  readonly replyTo?: string;
 }
 
 /** A client's reply channel: replies to its calls arrive there, matched by correlation id. */

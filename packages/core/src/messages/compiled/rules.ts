@@ -11,6 +11,7 @@ import {
   isISO8601,
   isNotEmpty,
   isNumber,
+  isObject,
   isString,
   isUUID,
   length,
@@ -50,6 +51,7 @@ const RULES: Readonly<Record<string, RuleDefinition>> = {
   isInt: { predicate: () => isInt, messages: ['$property must be an integer number'] },
   isBoolean: { predicate: () => isBoolean, messages: ['$property must be a boolean value'] },
   isArray: { predicate: () => isArray, messages: ['$property must be an array'] },
+  isObject: { predicate: () => isObject, messages: ['$property must be an object'] },
   isDefined: { predicate: () => isDefined, messages: ['$property should not be null or undefined'] },
   isNotEmpty: { predicate: () => isNotEmpty, messages: ['$property should not be empty'] },
   min: {

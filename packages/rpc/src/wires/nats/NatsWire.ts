@@ -13,6 +13,7 @@ import { RpcErrorCodes, rpcError } from '../../errors.js';
 import { wireAddresses } from '../../wire/addresses.js';
 import { RpcRequest } from '../../wire/RpcRequest.js';
 import type { Inbox, Lane, OutgoingCall, RpcWire, Served } from '../../wire/RpcWire.js';
+import { CoreCallLane } from './CoreCallLane.js';
 import {
   ensureDurable,
   ensureStreams,
@@ -28,6 +29,28 @@ export const SERVED_TTL_MS = 5000;
 const INBOX_PREFIX = wireAddresses.nats.replies('');
 const DEADLINE_HEADER = 'x-switchyard-deadline';
 const addresses = wireAddresses.nats;
+/** How long a client waits for a daemon to say it serves an API (then: nobody does). */
+const SERVED_ASK_TIMEOUT_MS = 2000;
+
+/** Where an API's calls travel over core NATS (outside the SWITCHYARD_RPC stream's `rpc.>`). */
+export function coreCallSubject(api: string): string {
+  return `switchyard.rpc.${api}`;
+}
+
+/** Where a client asks who serves an API; a daemon of it answers with its methods. */
+export function servedSubject(api: string): string {
+  return `switchyard.served.${api}`;
+}
+
+/** How an API's calls travel: over core NATS, or stored in the SWITCHYARD_RPC work queue. */
+type CallPath = 'core' | 'durable';
+type ServedVia = { readonly served: false } | (Served & { readonly served: true; readonly path: CallPath });
+
+/** A serving daemon's answer on servedSubject. */
+interface ServedAnswer {
+  readonly methods: readonly string[];
+  readonly durable?: boolean;
+}
 
 export type Logger = ReturnType<typeof createLogger>;
 
@@ -43,25 +66,35 @@ export interface NatsWireParts {
   readonly maxAttempts: number;
   readonly concurrency: number;
   readonly logger: Logger;
+  /** `rpc.natsDurableCalls` of a serving daemon (clients learn the path from the daemon). */
+  readonly durableCalls?: boolean;
+  /** `rpc.natsMaxWaitingCalls` (0: 16 × concurrency). */
+  readonly maxWaitingCalls?: number;
 }
 
 /**
- * RPC and events on NATS JetStream (see docs/rpc.md, "On NATS"): calls are published, confirmed,
- * to `rpc.<api>` on the work-queue stream SWITCHYARD_RPC and consumed by the durable `rpc-<api>`
- * that the API's daemons share; replies go over core NATS to the client's inbox subject
- * `_INBOX.switchyard.<clientId>` (a client that has gone shows as "no responders", logged);
- * events go to `event.<api>.<event>` on SWITCHYARD_EVENTS, one durable per listener name. Each lane
- * is a NatsTransport, so acks, retries, dead letters and shutdown are the daemon's own.
+ * RPC and events on NATS (see docs/rpc.md, "On NATS"). Calls travel over core NATS to
+ * `switchyard.rpc.<api>`, where the API's daemons share a queue group (CoreCallLane); with
+ * `rpc.natsDurableCalls` they are published, confirmed, to `rpc.<api>` on the work-queue stream
+ * SWITCHYARD_RPC instead and consumed by the durable `rpc-<api>`. A client asks
+ * `switchyard.served.<api>` which path and methods the API's daemons use. Replies go over core NATS
+ * to the client's inbox subject `_INBOX.switchyard.<clientId>` (a client that has gone shows as "no
+ * responders", logged); events go to `event.<api>.<event>` on SWITCHYARD_EVENTS, one durable per
+ * listener name. Each lane is a Transport, so acks, retries, dead letters and shutdown are the
+ * daemon's own.
  */
 export class NatsWire implements RpcWire {
   readonly name = 'nats';
   readonly #parts: NatsWireParts;
   readonly #release: () => Promise<void>;
-  readonly #served = new Map<string, { readonly until: number; readonly answer: Promise<Served> }>();
+  readonly #served = new Map<string, { readonly until: number; readonly answer: Promise<ServedVia> }>();
   #ready: Promise<{ connection: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined;
   #streams: Promise<void> | undefined;
   readonly #inboxes = new Set<Inbox>();
+  /** Each open inbox's reply handler, by client id: where a bounced core call is answered. */
+  readonly #inboxReplies = new Map<string, (body: string) => void>();
   #bounce: string | undefined;
+  #callBounces: string | undefined;
 
   constructor(parts: NatsWireParts) {
     this.#parts = parts;
@@ -69,11 +102,15 @@ export class NatsWire implements RpcWire {
   }
 
   requestAddress(api: string): string {
-    return addresses.requests(api);
+    return this.#parts.durableCalls === true ? addresses.requests(api) : coreCallSubject(api);
   }
 
-  /** The API's durable exists (kept while its daemons restart); a yes is cached for SERVED_TTL_MS. */
-  async served(api: string): Promise<Served> {
+  /**
+   * A daemon of the API answers on servedSubject (with its methods and call path), or, with none
+   * running, the API's durable exists (durable calls wait in it while its daemons restart). A yes
+   * is cached for SERVED_TTL_MS.
+   */
+  async served(api: string): Promise<ServedVia> {
     const now = Date.now();
     const cached = this.#served.get(api);
     if (cached !== undefined && cached.until > now) return cached.answer;
@@ -88,17 +125,42 @@ export class NatsWire implements RpcWire {
     return found;
   }
 
-  async #ask(api: string): Promise<Served> {
-    const { jsm } = await this.#connect();
+  async #ask(api: string): Promise<ServedVia> {
+    const { connection, jsm } = await this.#connect();
+    try {
+      const reply = await connection.request(servedSubject(api), '', { timeout: SERVED_ASK_TIMEOUT_MS });
+      const answer = reply.json<ServedAnswer>();
+      return {
+        served: true,
+        methods: new Set(answer.methods),
+        path: answer.durable === true ? 'durable' : 'core',
+      };
+    } catch (error) {
+      if (!isNoResponders(error) && !isTimeout(error)) throw error;
+    }
     const durable = await lookUp(() => jsm.consumers.info(RPC_STREAM, durableOf(api)));
-    return { served: durable !== undefined };
+    return durable === undefined ? { served: false } : { served: true, path: 'durable' };
   }
 
+  /**
+   * Over core NATS when the API's daemons take calls there: published, not confirmed (nothing
+   * stores it; a call lost with its daemon ends in the caller's timeout, or an idempotent resend).
+   * Else to the SWITCHYARD_RPC stream, confirmed.
+   */
   async sendCall(api: string, call: OutgoingCall): Promise<void> {
-    const { js } = await this.#connect();
+    const path = await this.#pathOf(api);
     const headers = natsHeaders();
     headers.set(MEDIA_TYPE_HEADER, RpcRequest.mediaType);
     headers.set(DEADLINE_HEADER, String(call.deadline));
+    if (path === 'core') {
+      const { connection } = await this.#connect();
+      connection.publish(coreCallSubject(api), call.body, {
+        headers,
+        reply: this.#callBounce(connection, api, call),
+      });
+      return;
+    }
+    const { js } = await this.#connect();
     try {
       // No Nats-Msg-Id: the bus sends an idempotent call again on purpose, and each copy must
       // reach the server (which runs the call once, by its idempotency key).
@@ -116,6 +178,12 @@ export class NatsWire implements RpcWire {
     }
   }
 
+  /** The path the API's daemons take calls on; 'durable' when nobody is known to (the stream decides). */
+  async #pathOf(api: string): Promise<CallPath> {
+    const served = await this.served(api).catch(() => undefined);
+    return served?.served === true ? served.path : 'durable';
+  }
+
   async openInbox(clientId: string, onReply: (body: string) => void): Promise<Inbox> {
     const { connection } = await this.#connect();
     const address = addresses.replies(clientId);
@@ -127,10 +195,12 @@ export class NatsWire implements RpcWire {
     });
     // The server knows the subscription before a call names it.
     await connection.flush();
+    this.#inboxReplies.set(clientId, onReply);
     const inbox: Inbox = {
       address,
       close: async () => {
         if (!this.#inboxes.delete(inbox)) return;
+        this.#inboxReplies.delete(clientId);
         subscription.unsubscribe();
         // Waits until the server has dropped the subscription: from then on a reply sent from any
         // connection finds no responder (without it, one sent in between would wait for nothing).
@@ -160,6 +230,38 @@ export class NatsWire implements RpcWire {
     }
   }
 
+  /**
+   * The reply subject of a core call: `<bounce>.<api>.<clientId>.<correlationId>`. A call no daemon
+   * takes (the API's last daemon stopped since it was seen) makes the server answer there with "no
+   * responders": the wire then forgets that the API is served and answers the call in its inbox with
+   * API_UNKNOWN, at once. Undefined for a call whose inbox is not one of this wire's.
+   */
+  #callBounce(connection: NatsConnection, api: string, call: OutgoingCall): string | undefined {
+    const clientId = call.replyTo?.startsWith(INBOX_PREFIX) ? call.replyTo.slice(INBOX_PREFIX.length) : '';
+    if (!this.#inboxReplies.has(clientId)) return undefined;
+    if (this.#callBounces === undefined) {
+      const prefix = `_INBOX.switchyard-calls.${randomUUID()}`;
+      connection.subscribe(`${prefix}.>`, {
+        callback: (error, message) => {
+          if (error !== null || message.headers?.code !== 503) return;
+          const [bouncedApi = '', bouncedClient = '', correlationId = ''] = message.subject
+            .slice(prefix.length + 1)
+            .split('.');
+          this.#served.delete(bouncedApi);
+          const text = `${bouncedApi}: no daemon took the call on ${coreCallSubject(bouncedApi)} (the API's daemons have stopped)`;
+          this.#inboxReplies.get(bouncedClient)?.(
+            JSON.stringify({
+              correlationId,
+              error: { name: 'RpcError', message: text, code: RpcErrorCodes.API_UNKNOWN },
+            }),
+          );
+        },
+      });
+      this.#callBounces = prefix;
+    }
+    return `${this.#callBounces}.${api}.${clientId}.${call.correlationId}`;
+  }
+
   /** Subscribes once to `<bounce>.*`, where the server says which replies found no inbox. */
   #bounceSubject(connection: NatsConnection): string {
     if (this.#bounce !== undefined) return this.#bounce;
@@ -175,7 +277,32 @@ export class NatsWire implements RpcWire {
     return bounce;
   }
 
-  async serve(api: string, _methods: readonly string[]): Promise<Lane & { withdraw(): Promise<void> }> {
+  /**
+   * Core calls: a CoreCallLane on the API's queue group, answering "who serves" itself. Durable
+   * calls: the API's durable on SWITCHYARD_RPC (kept: calls made while the API's daemons restart
+   * wait in it), and a responder saying so.
+   */
+  async serve(api: string, methods: readonly string[]): Promise<Lane & { withdraw(): Promise<void> }> {
+    const { connection, js } = await this.#connect();
+    await this.#ensureStreams();
+    const { settings, client, concurrency, logger, durableCalls, maxWaitingCalls } = this.#parts;
+    if (durableCalls !== true) {
+      const lane = new CoreCallLane({
+        connection,
+        js,
+        api,
+        subject: coreCallSubject(api),
+        servedSubject: servedSubject(api),
+        methods,
+        deadLetterSubject: natsDeadLetterSubject(addresses.requests(api)),
+        maxWaiting: maxWaitingCalls || 16 * concurrency,
+        publishTimeoutMs: settings.publishTimeoutMs,
+        logger: logger.child({ lane: coreCallSubject(api) }),
+        releaseClient: client.use(),
+      });
+      await lane.start();
+      return { address: coreCallSubject(api), transport: lane, withdraw: async () => lane.withdraw() };
+    }
     const address = addresses.requests(api);
     const lane = await this.#lane(address, {
       stream: RPC_STREAM,
@@ -183,8 +310,16 @@ export class NatsWire implements RpcWire {
       filterSubject: address,
       deliverPolicy: DeliverPolicy.All,
     });
+    const answer: ServedAnswer = { methods, durable: true };
+    const responder = connection.subscribe(servedSubject(api), {
+      queue: durableOf(api),
+      callback: (error, message) => {
+        if (error === null) message.respond(JSON.stringify(answer));
+      },
+    });
+    await connection.flush();
     // The durable stays: calls made while this API's daemons restart wait in it.
-    return { ...lane, withdraw: async () => undefined };
+    return { ...lane, withdraw: async () => responder.unsubscribe() };
   }
 
   async publishEvent(api: string, event: string, body: string, mediaType: string): Promise<void> {
@@ -280,6 +415,13 @@ export class NatsWire implements RpcWire {
 /** The durable that an API's daemons share. */
 export function durableOf(api: string): string {
   return `rpc-${api}`;
+}
+
+/** A request nobody answered in time (nats-core's TimeoutError, itself or as a RequestError's cause). */
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: string } | undefined)?.name ?? '';
+  const cause = (error as { cause?: { name?: string } } | undefined)?.cause?.name ?? '';
+  return /Timeout/.test(name) || /Timeout/.test(cause);
 }
 
 function isNoResponders(error: unknown): boolean {

@@ -1,9 +1,17 @@
 import { ConsumerConfig, createLogger, TOKENS, type Container } from '@switchyard/core';
+import { RpcConfig } from '../../config/RpcConfig.js';
 import { NATS_CLIENT, NatsClient, NatsConfig } from '@switchyard/nats';
 import type { RpcWire } from '../../wire/RpcWire.js';
 import { NatsWire, type Logger } from './NatsWire.js';
 
-export { NatsWire, SERVED_TTL_MS, durableOf, type NatsWireParts } from './NatsWire.js';
+export {
+  NatsWire,
+  SERVED_TTL_MS,
+  coreCallSubject,
+  durableOf,
+  servedSubject,
+  type NatsWireParts,
+} from './NatsWire.js';
 export {
   EVENTS_DEAD_LETTER_STREAM,
   EVENTS_STREAM,
@@ -63,11 +71,14 @@ export async function natsWire(options: NatsWireOptions): Promise<RpcWire> {
 /** The wire of a daemon on NATS: its connection (shared with its transport), settings and logger. */
 export async function daemonWire(container: Container): Promise<RpcWire> {
   const consumer = container.get(ConsumerConfig);
+  const rpc = container.get(RpcConfig);
   return new NatsWire({
     client: container.get<NatsClient>(NATS_CLIENT),
     settings: container.get(NatsConfig),
     maxAttempts: consumer.maxAttempts,
     concurrency: consumer.concurrency,
     logger: container.get<Logger>(TOKENS.Logger).child({ wire: 'nats' }),
+    durableCalls: rpc.natsDurableCalls,
+    maxWaitingCalls: rpc.natsMaxWaitingCalls,
   });
 }
