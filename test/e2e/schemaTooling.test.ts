@@ -103,10 +103,10 @@ describe('the switchyard bin: dump-schema, schema check, inspect', () => {
     const run = switchyard('inspect', buildModule('inspected'), '--transport', 'nats');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('daemon shop (ShopDaemon) serves shop\n');
-    expect(run.stdout).toContain('  api shop (ShopApi): calls in subject rpc.shop\n');
+    expect(run.stdout).toContain('  api shop (ShopApi): calls in subject switchyard.rpc.shop\n');
     expect(run.stdout).toContain('    placeOrder(Order) → Receipt  idempotent\n');
     expect(run.stdout).toContain(
-      '    event shipped(Shipped): published to subject event.shop.shipped; each listener: durable consumer event-shop-shipped-<listenerName>\n',
+      '    event shipped(Shipped): published to subject event.shop.shipped; each listener: durable consumer event-shop-shipped_<listenerName>\n',
     );
   });
 

@@ -57,7 +57,7 @@ export function startApiDaemon(
 /** The reasons of the dead letters of the lane at `address` (a request subject or a listener durable). */
 export async function deadLetterReasons(connection: NatsConnection, address: string): Promise<string[]> {
   const subject = natsDeadLetterSubject(address);
-  const stream = address.startsWith('rpc.') ? RPC_DEAD_LETTER_STREAM : EVENTS_DEAD_LETTER_STREAM;
+  const stream = subject.startsWith('dead-letter.rpc.') ? RPC_DEAD_LETTER_STREAM : EVENTS_DEAD_LETTER_STREAM;
   const jsm = await jetstreamManager(connection);
   const info = await jsm.streams.info(stream, { subjects_filter: subject }).catch(() => undefined);
   const count = info?.state.subjects?.[subject] ?? 0;

@@ -379,7 +379,7 @@ for (const server of sqsServers) {
         await audit.bus
           .api(apis.ExampleApi)
           .userRegistered.listen(() => undefined, { listenerName: 'mailer' });
-        const registry = `${addresses.events(apiName, 'userRegistered')}_listeners`;
+        const registry = `${addresses.events(apiName, 'userRegistered')}__listeners`;
         expect(await tagsOf(endpoint, registry)).toEqual({
           'listener:audit-log': addresses.listener(apiName, 'userRegistered', 'audit-log'),
           'listener:mailer': addresses.listener(apiName, 'userRegistered', 'mailer'),

@@ -274,82 +274,77 @@ const copy = (fields: Record<string, unknown>): Record<string, unknown> =>
 
 describe('compiled validation, differential against class-validator and class-transformer', () => {
   // 800 generated classes: minutes on a busy 2-core machine (a bound on a hang, not on speed).
-  it(
-    'gives the libraries’ verdict and instance for every supported rule and combination',
-    { timeout: 600_000 },
-    async () => {
-      const counts = { cases: 0, accepted: 0, rejected: 0, unsure: 0 };
-      await fc.assert(
-        fc.asyncProperty(
-          classSpec(0).chain((spec) =>
-            fc.tuple(fc.constant(spec), fc.array(input(spec), { minLength: 12, maxLength: 16 })),
-          ),
-          async ([spec, inputs]) => {
-            const cls = makeClass(spec);
-            const planned = readPlan(cls);
-            if ('reason' in planned) throw new Error(`not compiled: ${planned.reason}`);
-            const build = compileBuilder(planned.plan);
-            const check = compileChecker(planned.plan);
-            const mediaType = `application/vnd.test.generated${classCount}`;
-            schema(mediaType)(cls);
-            const codec = new MessageCodec(new SchemaRegistry([cls]));
-            expect(codec.compilation[0]).toMatchObject({ compiled: true });
+  it('gives the libraries’ verdict and instance for every supported rule and combination', async () => {
+    const counts = { cases: 0, accepted: 0, rejected: 0, unsure: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        classSpec(0).chain((spec) =>
+          fc.tuple(fc.constant(spec), fc.array(input(spec), { minLength: 12, maxLength: 16 })),
+        ),
+        async ([spec, inputs]) => {
+          const cls = makeClass(spec);
+          const planned = readPlan(cls);
+          if ('reason' in planned) throw new Error(`not compiled: ${planned.reason}`);
+          const build = compileBuilder(planned.plan);
+          const check = compileChecker(planned.plan);
+          const mediaType = `application/vnd.test.generated${classCount}`;
+          schema(mediaType)(cls);
+          const codec = new MessageCodec(new SchemaRegistry([cls]));
+          expect(codec.compilation[0]).toMatchObject({ compiled: true });
 
-            for (const fields of inputs) {
-              counts.cases++;
-              const built = build(copy(fields));
-              let expected: object;
-              try {
-                expected = plainToInstance(cls, copy(fields));
-              } catch (error) {
-                // class-transformer itself throws on some inputs (an own "constructor" key in a
-                // nested plain object): the compiled path must leave those to it, and throw the same.
-                expect(built, `build of ${describeInput(fields)}`).toBe(UNSURE);
-                counts.unsure++;
-                await expect(codec.decode(mediaType, copy(fields))).rejects.toThrow((error as Error).message);
-                continue;
-              }
-              const errors = validateSync(expected, VALIDATION);
-              if (built === UNSURE) {
-                counts.unsure++;
+          for (const fields of inputs) {
+            counts.cases++;
+            const built = build(copy(fields));
+            let expected: object;
+            try {
+              expected = plainToInstance(cls, copy(fields));
+            } catch (error) {
+              // class-transformer itself throws on some inputs (an own "constructor" key in a
+              // nested plain object): the compiled path must leave those to it, and throw the same.
+              expect(built, `build of ${describeInput(fields)}`).toBe(UNSURE);
+              counts.unsure++;
+              await expect(codec.decode(mediaType, copy(fields))).rejects.toThrow((error as Error).message);
+              continue;
+            }
+            const errors = validateSync(expected, VALIDATION);
+            if (built === UNSURE) {
+              counts.unsure++;
+            } else {
+              const accepted = check(built as object);
+              expect(accepted, `verdict for ${describeInput(fields)}`).toBe(errors.length === 0);
+              if (accepted) {
+                counts.accepted++;
+                expectSameShape(built, expected);
               } else {
-                const accepted = check(built as object);
-                expect(accepted, `verdict for ${describeInput(fields)}`).toBe(errors.length === 0);
-                if (accepted) {
-                  counts.accepted++;
-                  expectSameShape(built, expected);
-                } else {
-                  counts.rejected++;
-                }
-              }
-              // The codec: same instance, or the same MESSAGE_INVALID text as the libraries.
-              const decoded = codec.decode(mediaType, copy(fields));
-              if (errors.length === 0) {
-                expect(decoded).not.toBeInstanceOf(Promise);
-                expectSameShape(decoded, expected);
-                const encoded = codec.encode(mediaType, copy(fields));
-                expect(encoded).not.toBeInstanceOf(Promise);
-                expect(encoded).toBe(JSON.stringify({ mediaType, ...instanceToPlain(expected) }));
-                const fieldsOut = codec.encodeFields(mediaType, copy(fields));
-                expect(fieldsOut).not.toBeInstanceOf(Promise);
-                expect(JSON.stringify(fieldsOut)).toBe(JSON.stringify(instanceToPlain(expected)));
-              } else {
-                await expect(decoded).rejects.toThrow(`decode: ${cls.name} is invalid: `);
+                counts.rejected++;
               }
             }
-          },
-        ),
-        { numRuns: 800 },
-      );
-      // The generated cases must exercise both verdicts, not only one of them.
-      const summary = JSON.stringify(counts);
-      if (process.env.DIFFERENTIAL_COUNTS) console.log(summary);
-      expect(counts.accepted, summary).toBeGreaterThan(counts.cases / 10);
-      expect(counts.rejected, summary).toBeGreaterThan(counts.cases / 5);
-      expect(counts.unsure, summary).toBeLessThan(counts.cases / 10);
-    },
-    60_000,
-  );
+            // The codec: same instance, or the same MESSAGE_INVALID text as the libraries.
+            const decoded = codec.decode(mediaType, copy(fields));
+            if (errors.length === 0) {
+              expect(decoded).not.toBeInstanceOf(Promise);
+              expectSameShape(decoded, expected);
+              const encoded = codec.encode(mediaType, copy(fields));
+              expect(encoded).not.toBeInstanceOf(Promise);
+              expect(encoded).toBe(JSON.stringify({ mediaType, ...instanceToPlain(expected) }));
+              const fieldsOut = codec.encodeFields(mediaType, copy(fields));
+              expect(fieldsOut).not.toBeInstanceOf(Promise);
+              expect(JSON.stringify(fieldsOut)).toBe(JSON.stringify(instanceToPlain(expected)));
+            } else {
+              await expect(decoded).rejects.toThrow(`decode: ${cls.name} is invalid: `);
+            }
+          }
+        },
+      ),
+      { numRuns: 800 },
+    );
+    // The generated cases must exercise both verdicts, not only one of them.
+    const summary = JSON.stringify(counts);
+    if (process.env.DIFFERENTIAL_COUNTS) console.log(summary);
+    expect(counts.accepted, summary).toBeGreaterThan(counts.cases / 10);
+    expect(counts.rejected, summary).toBeGreaterThan(counts.cases / 5);
+    expect(counts.unsure, summary).toBeLessThan(counts.cases / 10);
+  }, 600_000);
 });
 
 function describeInput(fields: Record<string, unknown>): string {

@@ -8,6 +8,8 @@ const EVENTS_KEY = Symbol.for('switchyard.rpc.events');
 
 /** Lower camel case or kebab case: it names queues, topics and subjects, so no dots or spaces. */
 const NAME = /^[a-z][a-zA-Z0-9-]{0,62}$/;
+/** A method or event name: no '-' either, so queue names made of API, event and listener never clash. */
+const MEMBER_NAME = /^[a-z][a-zA-Z0-9]{0,62}$/;
 
 export interface RpcOptions {
   /** The result's `@schema` class; omit it for a method that returns nothing. */
@@ -89,8 +91,11 @@ export function rpc<R extends object | void = void>(
     _descriptor: TypedPropertyDescriptor<M>,
   ): void => {
     const where = `${target.constructor.name}.${String(key)}`;
-    if (typeof key !== 'string' || !NAME.test(key))
-      throw rpcError(RpcErrorCodes.USAGE, `@rpc on ${where}: the method name must be a plain identifier`);
+    if (typeof key !== 'string' || !MEMBER_NAME.test(key))
+      throw rpcError(
+        RpcErrorCodes.USAGE,
+        `@rpc on ${where}: the method name must be a plain identifier (a lower-case letter, then letters and digits)`,
+      );
     const paramTypes = Reflect.getMetadata('design:paramtypes', target, key) as unknown[] | undefined;
     const params = paramTypes?.[0];
     if (typeof params !== 'function' || params === Object)
@@ -115,8 +120,11 @@ export function event<T extends object>(payload: SchemaClass<T>) {
   requireSchema(payload, `@event(${payload.name})`);
   return <K extends string>(target: { [key in K]: ApiEvent<T> }, key: K): void => {
     const where = `${target.constructor.name}.${key}`;
-    if (!NAME.test(key))
-      throw rpcError(RpcErrorCodes.USAGE, `@event on ${where}: the field name must be a plain identifier`);
+    if (!MEMBER_NAME.test(key))
+      throw rpcError(
+        RpcErrorCodes.USAGE,
+        `@event on ${where}: the field name must be a plain identifier (a lower-case letter, then letters and digits)`,
+      );
     ownMap<EventMetadata>(EVENTS_KEY, target.constructor).set(key, { name: key, payload });
   };
 }

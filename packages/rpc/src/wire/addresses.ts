@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 
 /**
  * Where each transport's wire puts an API's calls, replies and events: one place, so the wires,
- * `switchyard inspect` and the docs agree. API, event and listener names are already checked
- * (letters, digits, '-'; API and event up to 63, listener up to 63).
+ * `switchyard inspect` and the docs agree. Names are already checked: an API or listener name is
+ * letters, digits and '-', an event name letters and digits (up to 63 each). So no two
+ * (api, event, listener) share a name: the event name holds no '-', and '_', which no name holds,
+ * comes before the listener's ('event-a-b_c-d' is api a, event b, listener c-d).
  */
 export interface WireAddresses {
   /** The queue, topic or subject an API's calls wait in. */
@@ -42,15 +44,18 @@ export const wireAddresses: Record<'memory' | 'kafka' | 'sqs' | 'nats', WireAddr
     replies: (clientId) => sqsName(`rpc-reply-${clientId}`),
     /** The SNS topic (where SNS is configured; else the wire sends to each listener queue). */
     events: (api, event) => sqsName(`event-${api}-${event}`),
-    listener: (api, event, listenerName) => sqsName(`event-${api}-${event}-${listenerName}`),
+    listener: (api, event, listenerName) => sqsName(`event-${api}-${event}_${listenerName}`),
   },
   nats: {
-    /** A subject of the SWITCHYARD_RPC stream, consumed by the durable `rpc-<api>`. */
-    requests: (api) => `rpc.${api}`,
+    /**
+     * A core NATS subject, taken by the queue group `rpc-<api>` of the API's daemons (with
+     * `rpc.natsDurableCalls`, calls go to `rpc.<api>` on the SWITCHYARD_RPC stream instead).
+     */
+    requests: (api) => `switchyard.rpc.${api}`,
     replies: (clientId) => `_INBOX.switchyard.${clientId}`,
     /** A subject of the SWITCHYARD_EVENTS stream. */
     events: (api, event) => `event.${api}.${event}`,
     /** The listener's durable consumer (durable names have no '.'). */
-    listener: (api, event, listenerName) => `event-${api}-${event}-${listenerName}`,
+    listener: (api, event, listenerName) => `event-${api}-${event}_${listenerName}`,
   },
 };

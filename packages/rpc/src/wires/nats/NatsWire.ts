@@ -34,7 +34,12 @@ const SERVED_ASK_TIMEOUT_MS = 2000;
 
 /** Where an API's calls travel over core NATS (outside the SWITCHYARD_RPC stream's `rpc.>`). */
 export function coreCallSubject(api: string): string {
-  return `switchyard.rpc.${api}`;
+  return addresses.requests(api);
+}
+
+/** Where an API's calls are stored with `rpc.natsDurableCalls`: a subject of SWITCHYARD_RPC. */
+export function durableCallSubject(api: string): string {
+  return `rpc.${api}`;
 }
 
 /** Where a client asks who serves an API; a daemon of it answers with its methods. */
@@ -102,7 +107,7 @@ export class NatsWire implements RpcWire {
   }
 
   requestAddress(api: string): string {
-    return this.#parts.durableCalls === true ? addresses.requests(api) : coreCallSubject(api);
+    return this.#parts.durableCalls === true ? durableCallSubject(api) : coreCallSubject(api);
   }
 
   /**
@@ -164,7 +169,7 @@ export class NatsWire implements RpcWire {
     try {
       // No Nats-Msg-Id: the bus sends an idempotent call again on purpose, and each copy must
       // reach the server (which runs the call once, by its idempotency key).
-      await js.publish(addresses.requests(api), call.body, {
+      await js.publish(durableCallSubject(api), call.body, {
         headers,
         timeout: this.#parts.settings.publishTimeoutMs,
       });
@@ -172,7 +177,7 @@ export class NatsWire implements RpcWire {
       if (isNoResponders(error))
         throw rpcError(
           RpcErrorCodes.API_UNKNOWN,
-          `${api}: no JetStream stream takes ${addresses.requests(api)} on ${this.#parts.settings.servers}: no daemon serves the ${api} API on NATS`,
+          `${api}: no JetStream stream takes ${durableCallSubject(api)} on ${this.#parts.settings.servers}: no daemon serves the ${api} API on NATS`,
         );
       throw error;
     }
@@ -294,7 +299,7 @@ export class NatsWire implements RpcWire {
         subject: coreCallSubject(api),
         servedSubject: servedSubject(api),
         methods,
-        deadLetterSubject: natsDeadLetterSubject(addresses.requests(api)),
+        deadLetterSubject: natsDeadLetterSubject(coreCallSubject(api)),
         maxWaiting: maxWaitingCalls || 16 * concurrency,
         publishTimeoutMs: settings.publishTimeoutMs,
         logger: logger.child({ lane: coreCallSubject(api) }),
@@ -303,7 +308,7 @@ export class NatsWire implements RpcWire {
       await lane.start();
       return { address: coreCallSubject(api), transport: lane, withdraw: async () => lane.withdraw() };
     }
-    const address = addresses.requests(api);
+    const address = durableCallSubject(api);
     const lane = await this.#lane(address, {
       stream: RPC_STREAM,
       durable: durableOf(api),

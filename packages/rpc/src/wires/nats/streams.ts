@@ -27,12 +27,16 @@ const STREAMS: ReadonlyArray<Partial<StreamConfig> & { name: string; subjects: s
   { name: EVENTS_DEAD_LETTER_STREAM, subjects: ['dead-letter.event.>'] },
 ];
 
+const CORE_CALLS = 'switchyard.rpc.';
+
 /**
  * The dead-letter subject of a lane, from its address: `dead-letter.rpc.<api>` for an API's calls
- * (address `rpc.<api>`), `dead-letter.event.<durable>` for a listener (address: its durable). Each
- * lane has its own, so a failing listener's dead letters never mix with another's.
+ * (address `switchyard.rpc.<api>`, or `rpc.<api>` for durable calls), `dead-letter.event.<durable>`
+ * for a listener (address: its durable). Each lane has its own, so a failing listener's dead
+ * letters never mix with another's.
  */
 export function natsDeadLetterSubject(laneAddress: string): string {
+  if (laneAddress.startsWith(CORE_CALLS)) return `dead-letter.rpc.${laneAddress.slice(CORE_CALLS.length)}`;
   return laneAddress.startsWith('rpc.') ? `dead-letter.${laneAddress}` : `dead-letter.event.${laneAddress}`;
 }
 

@@ -97,13 +97,13 @@ const LISTENER_TAG = 'listener:';
 /**
  * Plain SQS (no SNS, e.g. ElasticMQ): the wire sends the event to each listener's queue itself.
  * The listeners of an event are recorded as tags (`listener:<name>` → its queue) on an empty
- * registry queue, `event-<api>-<event>_listeners`: tags are added one key at a time, so two
+ * registry queue, `event-<api>-<event>__listeners` (no listener's queue name has '__'): tags are added one key at a time, so two
  * listeners registering at once do not overwrite each other. The registry is read at most every
  * `ttlMs` per event; a listener registered in another process is sent events from then on.
  */
 export function sqsFanout(queues: SqsQueues, logger: Logger, ttlMs: number): EventFanout {
   const registryName = (api: string, event: string) =>
-    companionQueueName(addresses.events(api, event), 'listeners');
+    companionQueueName(addresses.events(api, event), '_listeners');
   const listeners = new TtlCache<readonly string[]>(
     async (registry) => {
       const url = await queues.find(registry);

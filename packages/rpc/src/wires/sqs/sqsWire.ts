@@ -74,7 +74,7 @@ const REPLY_QUEUE = /^rpc-reply-[A-Za-z0-9_-]+$/;
  * created by the daemon that serves it (with `rpc-<api>_dlq`, and its methods in a tag), so they
  * survive restarts of the serving side; each client's replies go to its own queue
  * `rpc-reply-<clientId>`, created by `openInbox` and deleted at close; events fan out to one queue
- * per listener, `event-<api>-<event>-<listener>` (with its `_dlq`), through SNS or, without it, by
+ * per listener, `event-<api>-<event>_<listener>` (with its `_dlq`), through SNS or, without it, by
  * the wire. Served and listener queues are consumed by the SQS transport, so leases, retries and
  * dead letters are the daemon's own.
  */
