@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { DEAD_LETTER_ATTRIBUTES, type RunningDaemon } from '@switchyard/core';
 import { kafkaTransportFactory } from '@switchyard/kafka';
 import type { ApiDaemon } from '@switchyard/rpc';
+import { pino, type Logger } from 'pino';
 import { header, client, createTopic, silentLogger, waitFor } from './support.js';
 
 /**
@@ -84,4 +88,104 @@ export async function topicsAndGroups(brokers: string): Promise<{ topics: string
   } finally {
     await admin.disconnect();
   }
+}
+
+/** A reply group as its coordinator describes it: its state and how many members it has. */
+export async function replyGroup(
+  brokers: string,
+  group: string,
+): Promise<{ state: string; members: number; committed: string | undefined }> {
+  const admin = client(brokers).admin();
+  await admin.connect();
+  try {
+    const {
+      groups: [described],
+    } = await admin.describeGroups([group]);
+    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [group] }).catch(() => []);
+    return {
+      state: described?.state ?? 'Dead',
+      members: described?.members.length ?? 0,
+      committed: offsets?.partitions[0]?.offset,
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A logger whose records (parsed JSON lines) the test reads. */
+export function recordingLogger(level = 'info'): { logger: Logger; records: Array<Record<string, unknown>> } {
+  const records: Array<Record<string, unknown>> = [];
+  const logger = pino(
+    { level },
+    { write: (line: string) => void records.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { logger, records };
+}
+
+const REGISTER = fileURLToPath(new URL('./child/register.ts', import.meta.url));
+const KAFKA_WIRE = new URL('../../packages/rpc/src/wires/kafka/index.ts', import.meta.url).href;
+
+export interface ReplyClient {
+  /** Its reply topic (and group), `rpc.reply.<uuid>`. */
+  readonly address: string;
+  /** The replies it has read. */
+  readonly replies: readonly string[];
+  /** SIGKILL: the process dies without closing, as after an OOM kill. */
+  kill(): Promise<void>;
+}
+
+/**
+ * A client of the Kafka wire in a process of its own (so it can be SIGKILLed): it opens its reply
+ * inbox, with a 6 s group session (the broker's minimum: its group is empty 6 s after the kill),
+ * prints the inbox's address and each reply it reads. It sweeps nobody's reply topics.
+ */
+export async function startReplyClient(brokers: string): Promise<ReplyClient> {
+  const source = `
+    import { randomUUID } from 'node:crypto';
+    import { pino } from 'pino';
+    import { kafkaWire } from ${JSON.stringify(KAFKA_WIRE)};
+    const wire = await kafkaWire({
+      brokers: ${JSON.stringify(brokers)},
+      logger: pino({ level: 'silent' }),
+      replyOrphanGraceMs: 0,
+      kafka: { sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000 },
+    });
+    const inbox = await wire.openInbox(randomUUID(), (body) => console.log('reply ' + body));
+    console.log('open ' + inbox.address);
+  `;
+  const child = spawn(process.execPath, ['--import', REGISTER, '--input-type=module', '-e', source], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const replies: string[] = [];
+  let address: string | undefined;
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (line.startsWith('open ')) address = line.slice('open '.length);
+    if (line.startsWith('reply ')) replies.push(line.slice('reply '.length));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitFor(
+      () => {
+        if (child.exitCode !== null)
+          throw new Error(`the reply client exited (${child.exitCode}): ${stderr}`);
+        return address !== undefined;
+      },
+      60_000,
+      'the reply client has opened its inbox',
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    address: address!,
+    replies,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

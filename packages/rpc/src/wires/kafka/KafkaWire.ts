@@ -27,6 +27,11 @@ export interface KafkaWireParts {
   readonly replyMaxWaitMs: number;
   /** Retention of reply topics, for the replies of a client that died without deleting its own. */
   readonly replyRetentionMs: number;
+  /**
+   * How long another client's reply group must be seen without members before the open inbox
+   * removes its topic and group (a client that died without closing); 0: never.
+   */
+  readonly replyOrphanGraceMs: number;
 }
 
 const addresses = wireAddresses.kafka;
@@ -37,7 +42,8 @@ const REPLY_PREFIX = addresses.replies('');
 /**
  * RPC and events on Kafka. Calls go to the topic `rpc.<api>` (created by `serve`, kept), consumed
  * by every daemon serving the API as one group (`rpc.<api>`); replies to the caller's own topic
- * `rpc.reply.<clientId>` (one partition, one group of one member, deleted at close); events to
+ * `rpc.reply.<clientId>` (one partition, one group of one member, deleted at close, or by another
+ * client's inbox once its group has had no member for `replyOrphanGraceMs`); events to
  * `event.<api>.<event>`, read by one group per listener name. Each lane dead-letters to
  * `<its address>.dlt`. An API is served while its request topic exists (calls then wait there for
  * a daemon that restarts); unknown methods are answered by the serving daemon.
@@ -79,6 +85,9 @@ export function createKafkaWire(parts: KafkaWireParts): RpcWire {
           topic: addresses.replies(clientId),
           maxWaitTimeMs: parts.replyMaxWaitMs,
           retentionMs: parts.replyRetentionMs,
+          sessionTimeoutMs: parts.config.sessionTimeoutMs,
+          heartbeatIntervalMs: parts.config.heartbeatIntervalMs,
+          orphanGraceMs: parts.replyOrphanGraceMs,
           logger,
         },
         onReply,

@@ -7,14 +7,21 @@ import { createKafkaWire, type KafkaWireParts } from './KafkaWire.js';
 
 export { createKafkaWire, type KafkaWireParts } from './KafkaWire.js';
 
-type Tuning = Pick<KafkaWireParts, 'partitions' | 'topicTtlMs' | 'replyMaxWaitMs' | 'replyRetentionMs'>;
+type Tuning = Pick<
+  KafkaWireParts,
+  'partitions' | 'topicTtlMs' | 'replyMaxWaitMs' | 'replyRetentionMs' | 'replyOrphanGraceMs'
+>;
 
-/** The wire's defaults: a few partitions per API, topic list cached 2 s, idle reply fetch 100 ms, replies kept 1 h. */
+/**
+ * The wire's defaults: a few partitions per API, topic list cached 2 s, idle reply fetch 100 ms,
+ * replies kept 1 h, a gone client's reply topic and group removed after 10 min without a member.
+ */
 export const KAFKA_WIRE_DEFAULTS: Tuning = {
   partitions: 3,
   topicTtlMs: 2000,
   replyMaxWaitMs: 100,
   replyRetentionMs: 3_600_000,
+  replyOrphanGraceMs: 600_000,
 };
 
 export interface KafkaWireOptions extends Partial<Tuning> {
@@ -24,7 +31,10 @@ export interface KafkaWireOptions extends Partial<Tuning> {
   readonly clientId?: string;
   /** More of the `kafka` section: TLS, SASL, timeouts (`brokers` above wins). */
   readonly kafka?: Partial<KafkaConfig>;
-  /** Where the wire logs (default: warnings and errors as JSON on standard output). */
+  /**
+   * Where the wire logs (default: warnings and errors as JSON on standard output; the removals of
+   * gone clients' reply topics are logged at info).
+   */
   readonly logger?: WireLogger;
 }
 
@@ -40,6 +50,7 @@ export async function kafkaWire(options: KafkaWireOptions): Promise<RpcWire> {
     throw new TypeError(
       'kafkaWire: brokers is empty; give the Kafka brokers, e.g. { brokers: "localhost:9092" }',
     );
+  checkOrphanGrace(options.replyOrphanGraceMs);
   const logger = options.logger ?? createLogger('switchyard-rpc', 'warn', 'json');
   const kafka = createKafkaClient(config, options.clientId ?? 'switchyard-rpc', logger);
   return createKafkaWire({
@@ -63,6 +74,18 @@ export async function daemonWire(container: Container): Promise<RpcWire> {
     ownsProducer: false,
     logger: container.get<WireLogger>(TOKENS.Logger).child({ wire: 'kafka' }),
   });
+}
+
+/** The shortest grace: a client just starting shows a member within a second or two of creating its topic. */
+const MIN_ORPHAN_GRACE_MS = 1000;
+
+function checkOrphanGrace(value: number | undefined): void {
+  if (value === undefined || value === 0) return;
+  if (!Number.isInteger(value) || value < MIN_ORPHAN_GRACE_MS)
+    throw new TypeError(
+      `kafkaWire: replyOrphanGraceMs is ${value}; give 0 (never remove other clients' reply topics) or ` +
+        `whole milliseconds of at least ${MIN_ORPHAN_GRACE_MS} (default ${KAFKA_WIRE_DEFAULTS.replyOrphanGraceMs})`,
+    );
 }
 
 function definedOnly(options: Partial<Tuning>): Partial<Tuning> {
