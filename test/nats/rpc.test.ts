@@ -18,7 +18,7 @@ import {
 // deleted after the file.
 const main = testStream('rpc');
 let admin: NatsConnection;
-// createBus leaves its wire open (Bus.close closes the inbox only): the file closes them.
+// Each bus closes its wire; the file closes them too (a second close does nothing), so none outlives it.
 const wires: RpcWire[] = [];
 
 beforeAll(async () => {

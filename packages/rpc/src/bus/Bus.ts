@@ -29,6 +29,9 @@ export interface BusOptions {
 
 export const DEFAULT_RESEND_INTERVAL_MS = 1000;
 
+/** Buses made by createBus: they close their wire (a daemon's bus leaves that to the daemon). */
+const wireOwners = new WeakSet<Bus>();
+
 interface Pending {
   resolve(reply: RpcReply): void;
   reject(error: Error): void;
@@ -89,7 +92,7 @@ export class Bus {
     return client as ApiClient<T>;
   }
 
-  /** Rejects every call still waiting and closes the reply channel. */
+  /** Rejects every call still waiting and closes the reply channel (and the wire, for a bus of createBus). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -99,6 +102,7 @@ export class Bus {
       this.#pending.delete(id);
     }
     await this.#inbox?.close();
+    if (wireOwners.has(this)) await this.#wire.close();
   }
 
   async call(
@@ -282,9 +286,24 @@ function positiveMs(value: number, name: string): number {
   return value;
 }
 
-/** A client-only bus (a script, a web server): it calls APIs, but neither serves nor listens. */
-export function createBus(
+/**
+ * A client-only bus (a script, a web server): it calls APIs, but neither serves nor listens. It
+ * owns its wire: `bus.close()` closes the wire too (its connection), so a script ends once its
+ * bus is closed; closing the wire again yourself does nothing more.
+ */
+export async function createBus(
   options: Pick<BusOptions, 'wire' | 'defaultDeadlineMs' | 'resendIntervalMs'>,
 ): Promise<Bus> {
-  return Bus.open(options);
+  const wire = closingOnce(options.wire);
+  const bus = await Bus.open({ ...options, wire });
+  wireOwners.add(bus);
+  return bus;
+}
+
+/** The wire, its `close` made idempotent (the bus and its creator may both close it). */
+function closingOnce(wire: RpcWire): RpcWire {
+  const close = wire.close.bind(wire);
+  let closed: Promise<void> | undefined;
+  wire.close = () => (closed ??= close());
+  return wire;
 }
