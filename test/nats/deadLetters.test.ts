@@ -1,49 +1,28 @@
 import { createHash } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { DEAD_LETTER_ATTRIBUTES, type RunningDaemon } from '@switchyard/core';
+import { DEAD_LETTER_ATTRIBUTES } from '@switchyard/core';
 import { NATS_DEAD_LETTER_HEADERS } from '@switchyard/nats';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // Internal: the test sends one copy twice, as a redelivery after a crash between copy and term would.
 import { DeadLetterPublisher } from '../../packages/nats/src/DeadLetterPublisher.js';
 import { until } from '../support/until.js';
 import {
-  adminConnection,
-  createStreams,
-  deleteStreams,
+  daemonTests,
   EVENT_MEDIA_TYPE,
   natsServers,
   publishRaw,
   startDaemon,
   storedMessages,
-  testStream,
   unfinished,
-  type TestStream,
 } from './support.js';
 
 describe.skipIf(natsServers === '')('NATS dead letters', () => {
-  let admin: NatsConnection;
-  let daemon: RunningDaemon | undefined;
-  const streams: TestStream[] = [];
-
-  beforeAll(async () => {
-    admin = await adminConnection();
-  });
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    for (const names of streams.splice(0)) await deleteStreams(admin, names);
-  });
-  afterAll(async () => {
-    await admin?.close();
-  });
+  const suite = daemonTests();
 
   it('a copy sent again for the same delivery (a crash before the term) is stored once', async () => {
-    const names = testStream('dlqdedup');
-    streams.push(names);
-    await createStreams(admin, names, { durable: 'nats-test' });
-    await publishRaw(admin, names.subject, [{ body: 'poison', headers: { case: 'dup' } }]);
-    const js = jetstream(admin);
+    const names = await suite.fresh('dlqdedup', { durable: 'nats-test' });
+    await publishRaw(suite.admin, names.subject, [{ body: 'poison', headers: { case: 'dup' } }]);
+    const js = jetstream(suite.admin);
     const consumer = await js.consumers.get(names.stream, 'nats-test');
     const message = await consumer.next({ expires: 5000 });
     expect(message).not.toBeNull();
@@ -51,28 +30,26 @@ describe.skipIf(natsServers === '')('NATS dead letters', () => {
     await publisher.send(message!, { reason: 'first copy', attempts: 1 });
     await publisher.send(message!, { reason: 'second copy', attempts: 1 });
     message!.term();
-    const copies = await storedMessages(admin, names.deadLetterStream);
+    const copies = await storedMessages(suite.admin, names.deadLetterStream);
     expect(copies.map((copy) => copy.headers[DEAD_LETTER_ATTRIBUTES.reason])).toEqual(['first copy']);
     expect(copies[0]!.headers.case).toBe('dup');
   });
 
   it('a message too large for the dead-letter stream becomes a bounded record: reason, size and SHA-256 kept', async () => {
-    const names = testStream('bounded');
-    streams.push(names);
-    await createStreams(admin, names, { durable: 'nats-test', deadLetters: false });
+    const names = await suite.fresh('bounded', { durable: 'nats-test', deadLetters: false });
     await (
-      await jetstreamManager(admin)
+      await jetstreamManager(suite.admin)
     ).streams.add({ name: names.deadLetterStream, subjects: [names.deadLetterSubject], max_msg_size: 1024 });
     const body = JSON.stringify({ key: 'big', seq: 0, padding: 'x'.repeat(4000) });
-    await publishRaw(admin, names.subject, [{ body, headers: { media_type: EVENT_MEDIA_TYPE } }]);
-    daemon = await startDaemon(
+    await publishRaw(suite.admin, names.subject, [{ body, headers: { media_type: EVENT_MEDIA_TYPE } }]);
+    suite.daemon = await startDaemon(
       () => {
         throw new Error('cannot handle the big one');
       },
       { names, env: { NATS_TEST__CONSUMER__MAX_ATTEMPTS: '1' } },
     );
-    await until('dead-lettered', () => daemon!.counter.get('dead-lettered') >= 1, 30_000);
-    const [copy, ...more] = await storedMessages(admin, names.deadLetterStream);
+    await until('dead-lettered', () => suite.daemon!.counter.get('dead-lettered') >= 1, 30_000);
+    const [copy, ...more] = await storedMessages(suite.admin, names.deadLetterStream);
     expect(more).toEqual([]);
     expect(copy!.headers[NATS_DEAD_LETTER_HEADERS.bounded]).toBe('true');
     expect(copy!.headers[NATS_DEAD_LETTER_HEADERS.boundedReason]).toMatch(/over the 1024/);
@@ -82,8 +59,8 @@ describe.skipIf(natsServers === '')('NATS dead letters', () => {
     );
     expect(copy!.headers[DEAD_LETTER_ATTRIBUTES.reason]).toContain('cannot handle the big one');
     expect(body.startsWith(copy!.body.toString())).toBe(true);
-    await daemon.stop();
-    daemon = undefined;
-    expect(await unfinished(admin, names.stream, 'nats-test')).toBe(0);
+    await suite.daemon.stop();
+    suite.daemon = undefined;
+    expect(await unfinished(suite.admin, names.stream, 'nats-test')).toBe(0);
   });
 });

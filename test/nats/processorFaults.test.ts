@@ -127,20 +127,23 @@ consumer:
     expect(await unfinished(admin, names.stream, DURABLE)).toBe(0);
   });
 
-  it('a sink down for 10 s (NATS → HTTP): nothing lost, no key out of order, the source consumer ends empty', async () => {
-    const names = await source('procsink');
-    sink = await startRecordingServer();
-    const keys = ['a', 'b', 'c'];
-    const perKey = 10;
-    const bodies = Array.from({ length: keys.length * perKey }, (_, index) => {
-      const key = keys[index % keys.length]!;
-      return `${key}:${Math.floor(index / keys.length)}`;
-    });
-    const dir = projectDir(
-      `
+  // keyed retries in place with the key's later messages held behind (KeyLanes); in-order has one out at a time.
+  it.each(['keyed', 'in-order'])(
+    'a sink down for 10 s (NATS → HTTP, mode %s): nothing lost, no key out of order, the source consumer ends empty',
+    async (mode) => {
+      const names = await source('procsink');
+      sink = await startRecordingServer();
+      const keys = ['a', 'b', 'c'];
+      const perKey = 10;
+      const bodies = Array.from({ length: keys.length * perKey }, (_, index) => {
+        const key = keys[index % keys.length]!;
+        return `${key}:${Math.floor(index / keys.length)}`;
+      });
+      const dir = projectDir(
+        `
 processor:
   workers: 2
-  mode: in-order
+  mode: ${mode}
 ${sourceYaml(names)}
 sink:
   kind: http
@@ -151,38 +154,39 @@ consumer:
   backoffBaseSeconds: 0.2
   backoffMaxSeconds: 1
 `,
-      { 'handler.mjs': handlerModule('return data;') },
-    );
-    await sink.down();
-    processor = await runProcessor(dir);
-    await publishRaw(
-      admin,
-      names.subject,
-      bodies.map((body) => ({ body, headers: { 'x-message-key': body.split(':')[0]! } })),
-    );
-    // Down for 10 s while the messages wait and fail.
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
-    const failedWhileDown = processor.outcomes.filter((recorded) => recorded.outcome.kind === 'failed');
-    expect(failedWhileDown.length).toBeGreaterThan(0);
-    expect(sink.received).toHaveLength(0);
-    await sink.up();
-    await until(
-      'every message reached the sink',
-      () => new Set(sink!.received.map((post) => post.body)).size === bodies.length,
-      60_000,
-    );
-    const received = sink.received.map((post) => post.body);
-    for (const key of keys)
-      expect(firstArrivals(received, key), `order of key ${key}`).toEqual(
-        Array.from({ length: perKey }, (_, seq) => seq),
+        { 'handler.mjs': handlerModule('return data;') },
       );
-    await processor.running.finished(bodies.length);
-    expect(processor.outcomes.some((recorded) => recorded.outcome.kind === 'dead-lettered')).toBe(false);
-    await processor.stop();
-    processor = undefined;
-    expect(await unfinished(admin, names.stream, DURABLE)).toBe(0);
-    expect(await storedMessages(admin, names.deadLetterStream)).toEqual([]);
-  });
+      await sink.down();
+      processor = await runProcessor(dir);
+      await publishRaw(
+        admin,
+        names.subject,
+        bodies.map((body) => ({ body, headers: { 'x-message-key': body.split(':')[0]! } })),
+      );
+      // Down for 10 s while the messages wait and fail.
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      const failedWhileDown = processor.outcomes.filter((recorded) => recorded.outcome.kind === 'failed');
+      expect(failedWhileDown.length).toBeGreaterThan(0);
+      expect(sink.received).toHaveLength(0);
+      await sink.up();
+      await until(
+        'every message reached the sink',
+        () => new Set(sink!.received.map((post) => post.body)).size === bodies.length,
+        60_000,
+      );
+      const received = sink.received.map((post) => post.body);
+      for (const key of keys)
+        expect(firstArrivals(received, key), `order of key ${key}`).toEqual(
+          Array.from({ length: perKey }, (_, seq) => seq),
+        );
+      await processor.running.finished(bodies.length);
+      expect(processor.outcomes.some((recorded) => recorded.outcome.kind === 'dead-lettered')).toBe(false);
+      await processor.stop();
+      processor = undefined;
+      expect(await unfinished(admin, names.stream, DURABLE)).toBe(0);
+      expect(await storedMessages(admin, names.deadLetterStream)).toEqual([]);
+    },
+  );
 
   it('SIGTERM drains the pool: the messages in the workers finish, reach the sink and are acked, then the process exits 0', async () => {
     const names = testStream('procterm');

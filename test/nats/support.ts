@@ -15,7 +15,7 @@ import { connect, headers as newHeaders, nanos, type NatsConnection } from '@nat
 import { ConsumerDaemon, handles, type HandlerContext, type RunningDaemon } from '@switchyard/core';
 import { MEDIA_TYPE_HEADER, NATS_KEY_HEADER, NatsConfig, natsTransportFactory } from '@switchyard/nats';
 import { pino, type Logger } from 'pino';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { EVENT_MEDIA_TYPE, TestEvent } from '../kafka/child/TestEvent.js';
 
 export { EVENT_MEDIA_TYPE, TestEvent };
@@ -272,4 +272,45 @@ export function recordedLines(file: string): Array<{ id: string; attempt: number
     .map((line) => line.split(' '))
     .filter((parts) => parts.length === 4 && parts[3] !== '')
     .map(([key, seq, , attempt]) => ({ id: `${key}/${seq}`, attempt: Number(attempt) }));
+}
+
+/** What `daemonTests` gives a suite whose tests each run one daemon on streams of their own. */
+export interface DaemonTests {
+  /** The tests' own connection (open from the suite's start to its end). */
+  readonly admin: NatsConnection;
+  /** The daemon under test: stopped after each test. */
+  daemon: RunningDaemon | undefined;
+  /** A new test stream (and what `options` add: its dead-letter stream, a durable), deleted after the test. */
+  fresh(label: string, options?: StreamOptions): Promise<TestStream>;
+}
+
+/** Registers the suite's hooks (connect, stop the daemon and delete the streams after each test, close). */
+export function daemonTests(): DaemonTests {
+  let admin: NatsConnection | undefined;
+  const streams: TestStream[] = [];
+  const suite: DaemonTests = {
+    get admin(): NatsConnection {
+      if (admin === undefined) throw new Error('the admin connection is open only while the suite runs');
+      return admin;
+    },
+    daemon: undefined,
+    async fresh(label, options = {}) {
+      const names = testStream(label);
+      streams.push(names);
+      await createStreams(suite.admin, names, options);
+      return names;
+    },
+  };
+  beforeAll(async () => {
+    admin = await adminConnection();
+  });
+  afterEach(async () => {
+    await suite.daemon?.stop();
+    suite.daemon = undefined;
+    for (const names of streams.splice(0)) await deleteStreams(suite.admin, names);
+  });
+  afterAll(async () => {
+    await admin?.close();
+  });
+  return suite;
 }

@@ -24,8 +24,9 @@ export class NatsConfig {
   @IsString() durable = '';
   /**
    * keyed (default): one key's messages run one after another (key = the `x-message-key` header,
-   * else the subject), not kept across a retry; in-order: the consumer hands out one message at a
-   * time (max_ack_pending 1), retries included; unordered: no order.
+   * else the subject), retries included (a retry waits in place, the key's later messages behind
+   * it); in-order: the consumer hands out one message at a time (max_ack_pending 1); unordered: no
+   * order.
    */
   @IsIn(NATS_MODES) mode: NatsMode = 'keyed';
   /** Create the stream (on `subject`) and the dead-letter stream when missing, instead of stopping. */

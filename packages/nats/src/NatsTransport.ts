@@ -9,6 +9,7 @@ import type { DeadLetterDetails, DeadLetterResult, Transport, TransportMessage }
 import type { Logger } from 'pino';
 import { AttemptLedger, FIRST, type Known } from './AttemptLedger.js';
 import { DeadLetterPublisher } from './DeadLetterPublisher.js';
+import { KeyLanes } from './KeyLanes.js';
 import { LeaseRenewals } from './LeaseRenewals.js';
 import type { NatsClient } from './NatsClient.js';
 import type { NatsConfig } from './NatsConfig.js';
@@ -51,6 +52,16 @@ interface Delivery {
   readonly known: Known | undefined;
 }
 
+/** A keyed delivery held in this process behind a retry of its key (see KeyLanes). */
+interface Held extends Delivery {
+  readonly key: string;
+  readonly sequence: number;
+  /** The attempt it is handed out as next. */
+  readonly attempt: number;
+  /** Whether the ledger already counts this hold: a parked failed run was recorded as a run. */
+  readonly recorded: boolean;
+}
+
 type Next = { readonly message: JsMsg } | { readonly ended: true };
 
 /**
@@ -65,6 +76,13 @@ type Next = { readonly message: JsMsg } | { readonly ended: true };
  * When a receive's signal aborts (the daemon's poll loop stops at shutdown) the pull stops, so
  * the messages the daemon then hands back are not delivered straight back to it; the next
  * receive starts pulling again.
+ *
+ * In `keyed` mode a nack is retried in place, as on Kafka: the run is recorded in the attempt
+ * ledger, the message stays unacked in this process (its ack_wait kept with `working()`) for its
+ * delay, and the key's later messages (the successors the daemon releases behind it, and those
+ * that arrive meanwhile) wait behind it in its key's lane (KeyLanes), so a key's order holds
+ * across retries. A crash leaves them all unacked on the server, which delivers them again after
+ * ack_wait; a close hands them back in order.
  */
 export class NatsTransport implements Transport {
   readonly name = 'nats';
@@ -83,6 +101,9 @@ export class NatsTransport implements Transport {
   #ledger: AttemptLedger | undefined;
   readonly #closed = new AbortController();
   readonly #renewals = new LeaseRenewals(() => this.#checked?.ackWaitSeconds ?? 30);
+  readonly #lanes = new KeyLanes<Held>();
+  /** Ends the receive's current wait early: a lane was parked or is due. */
+  #wake: (() => void) | undefined;
 
   constructor(
     private readonly client: NatsClient,
@@ -90,13 +111,16 @@ export class NatsTransport implements Transport {
     private readonly options: NatsTransportOptions,
     private readonly logger: Logger,
   ) {
-    // Only with a ledger can a hand-back spend no attempt; without one core's nack(message, 0) is the same.
-    if (settings.attemptsBucket !== '') this.release = (message) => this.#release(message);
+    // Only with a ledger can a hand-back to the server spend no attempt; without one core's
+    // nack(message, 0) is the same, but in keyed mode a successor held in a lane spends nothing.
+    if (settings.attemptsBucket !== '' || settings.mode === 'keyed')
+      this.release = (message) => this.#release(message);
   }
 
   /**
-   * Hands back a message that never ran: its release recorded in the attempt ledger (confirmed),
-   * then a nak. Present when `nats.attemptsBucket` is set.
+   * Hands back a message that never ran: in keyed mode behind a retry of its key it joins that
+   * key's lane; otherwise its release is recorded in the attempt ledger (confirmed), then a nak.
+   * Present when `nats.attemptsBucket` is set or the mode is keyed.
    */
   readonly release?: (message: TransportMessage) => Promise<void>;
 
@@ -119,14 +143,21 @@ export class NatsTransport implements Transport {
     let consuming = await this.#start();
     if (this.client.disconnected) throw this.#disconnected();
     this.#pauseOnAbort(signal);
+    const due = this.#takeDue(max);
     const batch: JsMsg[] = [];
-    let wait: number | 'now' = this.settings.receiveWaitMs;
-    while (batch.length < max && !signal.aborted && !this.#closed.signal.aborted) {
+    const deadline = performance.now() + this.settings.receiveWaitMs;
+    while (due.length + batch.length < max && !signal.aborted && !this.#closed.signal.aborted) {
+      const wait = due.length + batch.length > 0 ? 'now' : this.#waitUntil(deadline);
       const next = await this.#next(consuming, signal, wait);
-      if (next === undefined) break;
+      if (next === undefined) {
+        if (wait === 'now' || performance.now() >= deadline) break;
+        // Woken, or a lane's time came: hand out what is due, or wait on.
+        due.push(...this.#takeDue(max - due.length - batch.length));
+        continue;
+      }
       if ('ended' in next) {
         this.#consuming = undefined;
-        if (batch.length > 0) break;
+        if (due.length + batch.length > 0) break;
         // A pull this transport paused has handed out all it fetched: pull again.
         if (consuming.paused) {
           consuming = await this.#start();
@@ -135,10 +166,11 @@ export class NatsTransport implements Transport {
         throw new Error('the JetStream consumer stopped delivering; starting it again');
       }
       batch.push(next.message);
-      wait = 'now';
     }
-    if (batch.length === 0 && this.client.disconnected) throw this.#disconnected();
-    return Promise.all(batch.map((raw) => this.#convert(raw, consuming.ledger)));
+    if (due.length + batch.length === 0 && this.client.disconnected) throw this.#disconnected();
+    const fresh = await Promise.all(batch.map((raw) => this.#convert(raw, consuming.ledger)));
+    // Decided last, with no await after it: a key parked meanwhile holds its new messages back.
+    return [...due, ...fresh.filter((message) => !this.#joinLane(message))];
   }
 
   async ack(message: TransportMessage): Promise<void> {
@@ -156,15 +188,76 @@ export class NatsTransport implements Transport {
     if (this.options.abortedAtShutdown?.(message) === true) return this.#release(message);
     const millis = Math.max(0, Math.round(delaySeconds * 1000));
     const { raw, known } = this.#finish(message);
-    await this.#record(raw, known, 'run');
+    const recorded = await this.#record(raw, known, 'run');
+    const key = this.#laneKey(message);
+    if (key !== undefined) {
+      const held = { raw, known: recorded ?? known, key, sequence: raw.info.streamSequence };
+      this.#lanes.park({ ...held, attempt: message.attempt + 1, recorded: true }, millis, performance.now());
+      this.#keepHeld(raw);
+      this.#wake?.();
+      return;
+    }
     if (millis === 0) raw.nak();
     else raw.nak(millis);
   }
 
   async #release(message: TransportMessage): Promise<void> {
     const { raw, known } = this.#finish(message);
+    const key = this.#laneKey(message);
+    const held = { raw, known, attempt: message.attempt, recorded: false };
+    if (key !== undefined && this.#lanes.hold({ ...held, key, sequence: raw.info.streamSequence })) {
+      this.#keepHeld(raw);
+      return;
+    }
     await this.#record(raw, known, 'release');
     raw.nak();
+  }
+
+  /** The lane a keyed delivery retries in (its ordering key); none in other modes or once closing. */
+  #laneKey(message: TransportMessage): string | undefined {
+    if (this.settings.mode !== 'keyed' || this.#closed.signal.aborted) return undefined;
+    return message.orderingKey;
+  }
+
+  /** A delivery held in a lane keeps its ack_wait (`working()`) until it is handed out again. */
+  #keepHeld(raw: JsMsg): void {
+    try {
+      this.#renewals.extend(raw, Number.POSITIVE_INFINITY);
+    } catch {
+      // Disconnected: the server delivers it again after ack_wait; the lane takes the new delivery.
+    }
+  }
+
+  /** A new delivery of a key that has a lane joins it instead of running; true when it did. */
+  #joinLane(message: TransportMessage): boolean {
+    const key = this.#laneKey(message);
+    if (key === undefined || !this.#lanes.has(key)) return false;
+    const { raw, known } = this.#delivery(message);
+    const held = { raw, known, key, sequence: raw.info.streamSequence };
+    this.#lanes.hold({ ...held, attempt: message.attempt, recorded: false });
+    this.#keepHeld(raw);
+    return true;
+  }
+
+  /** The lanes that are due, as deliveries again, each with its ack_wait restarted. */
+  #takeDue(max: number): TransportMessage[] {
+    return this.#lanes.take(max, performance.now()).map(({ raw, known, attempt }) => {
+      this.#renewals.stop(raw);
+      try {
+        raw.working();
+      } catch {
+        // Disconnected: the ack that follows fails too, and the server delivers it again.
+      }
+      const message = toTransportMessage(raw, this.settings.mode, attempt);
+      this.#deliveries.set(message, { raw, known });
+      return message;
+    });
+  }
+
+  /** How long a receive may wait: until its deadline, or sooner when a lane is due (at least 1 ms). */
+  #waitUntil(deadline: number): number {
+    const dueAt = this.#lanes.nextDueAt() ?? deadline;
+    return Math.max(1, Math.min(deadline, dueAt) - performance.now());
   }
 
   /**
@@ -195,6 +288,9 @@ export class NatsTransport implements Transport {
   async #close(): Promise<void> {
     this.#closed.abort();
     this.#renewals.clear();
+    const held = await this.#handBackLanes();
+    if (held > 0)
+      this.logger.info({ released: held }, 'handed back messages held behind a retry of their key');
     const consuming = this.#consuming ?? (await this.#starting?.catch(() => undefined));
     if (consuming !== undefined) {
       consuming.messages.stop();
@@ -211,6 +307,19 @@ export class NatsTransport implements Transport {
       );
     }
     await this.options.releaseClient();
+  }
+
+  /**
+   * Hands back what the lanes hold, each key's in order: a nak each, with no delay (a retry's
+   * remaining delay would let its successors overtake it), after the releases of those not yet
+   * recorded (a parked failed run was recorded as a run).
+   */
+  async #handBackLanes(): Promise<number> {
+    const held = this.#lanes.drain();
+    const unrecorded = held.filter(({ recorded }) => !recorded);
+    await Promise.all(unrecorded.map(({ raw, known }) => this.#record(raw, known, 'release')));
+    for (const { raw } of held) raw.nak();
+    return held.length;
   }
 
   /**
@@ -249,15 +358,16 @@ export class NatsTransport implements Transport {
     known: Known | undefined,
     what: 'run' | 'release',
     ledger = this.#ledger,
-  ): Promise<void> {
-    if (ledger === undefined) return;
+  ): Promise<Known | undefined> {
+    if (ledger === undefined) return undefined;
     try {
-      await ledger.record(raw, known, what);
+      return await ledger.record(raw, known, what);
     } catch (error) {
       this.logger.warn(
         { err: error, messageId: `${raw.info.stream}/${raw.info.streamSequence}`, what },
         `could not record the ${what} in the attempts bucket; the message counts one attempt more`,
       );
+      return undefined;
     }
   }
 
@@ -300,6 +410,7 @@ export class NatsTransport implements Transport {
     let onAbort: (() => void) | undefined;
     const gaveUp = new Promise<undefined>((resolve) => {
       onAbort = () => resolve(undefined);
+      this.#wake = onAbort;
       if (wait === 'now') setImmediate(onAbort);
       else timer = setTimeout(onAbort, wait);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -315,6 +426,7 @@ export class NatsTransport implements Transport {
       this.#consuming = undefined;
       throw error;
     } finally {
+      if (this.#wake === onAbort) this.#wake = undefined;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort!);
       this.#closed.signal.removeEventListener('abort', onAbort!);
