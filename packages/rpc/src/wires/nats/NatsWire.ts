@@ -96,8 +96,10 @@ export class NatsWire implements RpcWire {
   #ready: Promise<{ connection: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined;
   #streams: Promise<void> | undefined;
   readonly #inboxes = new Set<Inbox>();
-  /** Each open inbox's reply handler, by client id: where a bounced core call is answered. */
-  readonly #inboxReplies = new Map<string, (body: string) => void>();
+  /** Each open inbox's number (by address) and reply handler: where a bounced core call is answered. */
+  readonly #inboxNumbers = new Map<string, number>();
+  readonly #inboxReplies = new Map<number, (body: string) => void>();
+  #inboxCount = 0;
   #bounce: string | undefined;
   #callBounces: string | undefined;
 
@@ -155,9 +157,10 @@ export class NatsWire implements RpcWire {
   async sendCall(api: string, call: OutgoingCall): Promise<void> {
     const path = await this.#pathOf(api);
     const headers = natsHeaders();
-    headers.set(MEDIA_TYPE_HEADER, RpcRequest.mediaType);
     headers.set(DEADLINE_HEADER, String(call.deadline));
     if (path === 'core') {
+      // The envelope names its media type: a core call carries only its deadline as a header
+      // (headers are parsed on every delivery; a stored call keeps both for other readers).
       const { connection } = await this.#connect();
       connection.publish(coreCallSubject(api), call.body, {
         headers,
@@ -165,6 +168,7 @@ export class NatsWire implements RpcWire {
       });
       return;
     }
+    headers.set(MEDIA_TYPE_HEADER, RpcRequest.mediaType);
     const { js } = await this.#connect();
     try {
       // No Nats-Msg-Id: the bus sends an idempotent call again on purpose, and each copy must
@@ -200,12 +204,15 @@ export class NatsWire implements RpcWire {
     });
     // The server knows the subscription before a call names it.
     await connection.flush();
-    this.#inboxReplies.set(clientId, onReply);
+    const number = ++this.#inboxCount;
+    this.#inboxNumbers.set(address, number);
+    this.#inboxReplies.set(number, onReply);
     const inbox: Inbox = {
       address,
       close: async () => {
         if (!this.#inboxes.delete(inbox)) return;
-        this.#inboxReplies.delete(clientId);
+        this.#inboxNumbers.delete(address);
+        this.#inboxReplies.delete(number);
         subscription.unsubscribe();
         // Waits until the server has dropped the subscription: from then on a reply sent from any
         // connection finds no responder (without it, one sent in between would wait for nothing).
@@ -236,25 +243,26 @@ export class NatsWire implements RpcWire {
   }
 
   /**
-   * The reply subject of a core call: `<bounce>.<api>.<clientId>.<correlationId>`. A call no daemon
+   * The reply subject of a core call: `<bounce>.<api>.<inbox number>.<correlationId>`. A call no daemon
    * takes (the API's last daemon stopped since it was seen) makes the server answer there with "no
    * responders": the wire then forgets that the API is served and answers the call in its inbox with
    * API_UNKNOWN, at once. Undefined for a call whose inbox is not one of this wire's.
    */
   #callBounce(connection: NatsConnection, api: string, call: OutgoingCall): string | undefined {
-    const clientId = call.replyTo?.startsWith(INBOX_PREFIX) ? call.replyTo.slice(INBOX_PREFIX.length) : '';
-    if (!this.#inboxReplies.has(clientId)) return undefined;
+    const inbox = call.replyTo === undefined ? undefined : this.#inboxNumbers.get(call.replyTo);
+    if (inbox === undefined) return undefined;
     if (this.#callBounces === undefined) {
-      const prefix = `_INBOX.switchyard-calls.${randomUUID()}`;
+      // Short: every call carries it (the uuid's first 8 hex digits are unique enough per connection).
+      const prefix = `_INBOX.sy-calls.${randomUUID().slice(0, 8)}`;
       connection.subscribe(`${prefix}.>`, {
         callback: (error, message) => {
           if (error !== null || message.headers?.code !== 503) return;
-          const [bouncedApi = '', bouncedClient = '', correlationId = ''] = message.subject
+          const [bouncedApi = '', bouncedInbox = '', correlationId = ''] = message.subject
             .slice(prefix.length + 1)
             .split('.');
           this.#served.delete(bouncedApi);
           const text = `${bouncedApi}: no daemon took the call on ${coreCallSubject(bouncedApi)} (the API's daemons have stopped)`;
-          this.#inboxReplies.get(bouncedClient)?.(
+          this.#inboxReplies.get(Number(bouncedInbox))?.(
             JSON.stringify({
               correlationId,
               error: { name: 'RpcError', message: text, code: RpcErrorCodes.API_UNKNOWN },
@@ -264,13 +272,13 @@ export class NatsWire implements RpcWire {
       });
       this.#callBounces = prefix;
     }
-    return `${this.#callBounces}.${api}.${clientId}.${call.correlationId}`;
+    return `${this.#callBounces}.${api}.${inbox}.${call.correlationId}`;
   }
 
   /** Subscribes once to `<bounce>.*`, where the server says which replies found no inbox. */
   #bounceSubject(connection: NatsConnection): string {
     if (this.#bounce !== undefined) return this.#bounce;
-    const bounce = `_INBOX.switchyard-bounce.${randomUUID()}`;
+    const bounce = `_INBOX.sy-replies.${randomUUID().slice(0, 8)}`;
     connection.subscribe(`${bounce}.*`, {
       callback: (error, message) => {
         if (error !== null || message.headers?.code !== 503) return;
