@@ -12,7 +12,15 @@ import { kafkaWire } from '@switchyard/rpc/kafka';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exampleApis } from '../support/rpcFixtures.js';
 import { startApiDaemon, topicsAndGroups } from './rpcSupport.js';
-import { brokerCases, client as kafkaClient, header, readAll, silentLogger, waitFor } from './support.js';
+import {
+  brokerCases,
+  client as kafkaClient,
+  createTopic,
+  header,
+  readAll,
+  silentLogger,
+  waitFor,
+} from './support.js';
 
 const listening = (): ApiDaemon =>
   new (class AuditDaemon extends ApiDaemon {
@@ -145,8 +153,13 @@ for (const { version, brokers } of brokerCases) {
         const live = await wire.openInbox(`live-${randomUUID()}`, (body) => void received.push(body));
         expect(await wire.sendReply(live.address, '{"correlationId":"z"}')).toBe(true);
         await expect.poll(() => received).toEqual(['{"correlationId":"z"}']);
-        // A replyTo that is not a reply topic (another API's calls) gets nothing.
+        // A replyTo that is not a reply topic (another API's calls, the dead letters of an API
+        // named reply, under the reply prefix) gets nothing.
         expect(await wire.sendReply(wireAddresses.kafka.requests(apiName), '{}')).toBe(false);
+        const replyApiDeadLetters = `${wireAddresses.kafka.requests('reply')}.dlt`;
+        if (!(await topicsAndGroups(brokers)).topics.includes(replyApiDeadLetters))
+          await createTopic(brokers, 1, replyApiDeadLetters);
+        expect(await wire.sendReply(replyApiDeadLetters, '{}')).toBe(false);
         await live.close();
       } finally {
         await wire.close();

@@ -38,6 +38,12 @@ const addresses = wireAddresses.kafka;
 const deadLetterTopicOf = (address: string): string => `${address}.dlt`;
 /** Only reply topics are replied to: a call's `replyTo` must not aim replies at other topics. */
 const REPLY_PREFIX = addresses.replies('');
+/** The one lane topic under the reply prefix: the dead letters of an API named `reply`. */
+const REPLY_API_DEAD_LETTERS = deadLetterTopicOf(addresses.requests('reply'));
+const isReplyTopic = (address: string): boolean =>
+  address.startsWith(REPLY_PREFIX) &&
+  address.length > REPLY_PREFIX.length &&
+  address !== REPLY_API_DEAD_LETTERS;
 
 /**
  * RPC and events on Kafka. Calls go to the topic `rpc.<api>` (created by `serve`, kept), consumed
@@ -102,7 +108,7 @@ export function createKafkaWire(parts: KafkaWireParts): RpcWire {
       };
     },
     async sendReply(address, body) {
-      if (!address.startsWith(REPLY_PREFIX) || address.length === REPLY_PREFIX.length) {
+      if (!isReplyTopic(address)) {
         logger.warn(
           { replyTo: address },
           `a call's replyTo is not a reply topic (${REPLY_PREFIX}…); no reply sent`,
