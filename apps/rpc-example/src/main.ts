@@ -1,20 +1,21 @@
 import 'reflect-metadata';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { RunningDaemon } from '@switchyard/core';
 import { OrderBook } from './OrderBook.js';
 import { OrdersApi } from './OrdersApi.js';
 import { CardNetwork, PaymentLedger } from './PaymentLedger.js';
-import { onEmbeddedBus, onNats, type Client } from './placement.js';
+import { onEmbeddedBus, onKafka, onNats, onSqs, type Client, type Placement } from './placement.js';
 import type { Order } from './schemas.js';
 import { BillingService, OrdersService } from './services.js';
 
 /**
  * `npm run start -w @switchyard/example-rpc`: billing and orders in this process (on the embedded
- * bus, or on NATS with `--nats-servers`), a client placing `--orders N` orders; prints each order
- * once its journey is over (settled, or its settlement dead-lettered) and exits 0 when every order
- * of a customer the card network accepts is settled.
+ * bus, or on NATS, Kafka or SQS with `--nats-servers`, `--kafka-brokers` or `--sqs-endpoint`), a
+ * client placing `--orders N` orders; prints each order once its journey is over (settled, or its
+ * settlement dead-lettered) and exits 0 when every order of a customer the card network accepts is
+ * settled.
  */
-const options = new Command('rpc-example')
+const command = new Command('rpc-example')
   .option('--orders <n>', 'orders to place', (text) => Number.parseInt(text, 10), 3)
   .option(
     '--declined <customer>',
@@ -23,6 +24,13 @@ const options = new Command('rpc-example')
     [] as string[],
   )
   .option('--nats-servers <host:port>', 'run both services on NATS JetStream instead of the embedded bus')
+  .option('--kafka-brokers <host:port,...>', 'run both services on Kafka instead of the embedded bus')
+  .option('--sqs-endpoint <url>', 'run both services on SQS at this endpoint instead of the embedded bus')
+  .addOption(
+    new Option('--sqs-events <how>', 'on SQS, how events reach the listener queues')
+      .choices(['sqs', 'sns'])
+      .default('sqs'),
+  )
   .option(
     '--wait-ms <ms>',
     'longest wait for the orders to settle',
@@ -30,18 +38,45 @@ const options = new Command('rpc-example')
     15_000,
   )
   .option('--debug', 'log every call and event', false)
-  .parse()
-  .opts<{ orders: number; declined: string[]; natsServers?: string; waitMs: number; debug: boolean }>();
+  .parse();
+const options = command.opts<{
+  orders: number;
+  declined: string[];
+  natsServers?: string;
+  kafkaBrokers?: string;
+  sqsEndpoint?: string;
+  sqsEvents: 'sqs' | 'sns';
+  waitMs: number;
+  debug: boolean;
+}>();
 
+if (command.getOptionValueSource('sqsEvents') === 'cli' && options.sqsEndpoint === undefined) {
+  process.stderr.write('--sqs-events goes with --sqs-endpoint (it says how events travel on SQS)\n');
+  process.exit(2);
+}
 if (!Number.isInteger(options.orders) || options.orders < 1) {
   process.stderr.write(`--orders must be a whole number above 0, got ${options.orders}\n`);
   process.exit(2);
 }
 
-const placement = options.natsServers === undefined ? onEmbeddedBus() : onNats(options.natsServers);
+const logLevel = options.debug ? 'debug' : 'warn';
+const chosen: Placement[] = [
+  ...(options.natsServers === undefined ? [] : [onNats(options.natsServers, { logLevel })]),
+  ...(options.kafkaBrokers === undefined ? [] : [onKafka(options.kafkaBrokers, { logLevel })]),
+  ...(options.sqsEndpoint === undefined
+    ? []
+    : [onSqs(options.sqsEndpoint, { events: options.sqsEvents, logLevel })]),
+];
+if (chosen.length > 1) {
+  process.stderr.write(
+    `--nats-servers, --kafka-brokers and --sqs-endpoint choose where both services run: give one, got ${chosen.length}\n`,
+  );
+  process.exit(2);
+}
+const placement = chosen[0] ?? onEmbeddedBus();
 // Quick retries, so a declined settlement is dead-lettered within a second or two.
 const flags = [
-  ...['--set', `daemon.logLevel=${options.debug ? 'debug' : 'warn'}`, '--set', 'consumer.maxAttempts=3'],
+  ...['--set', `daemon.logLevel=${logLevel}`, '--set', 'consumer.maxAttempts=3'],
   ...['--set', 'consumer.backoffBaseSeconds=0.1', '--set', 'consumer.backoffMaxSeconds=0.5'],
 ];
 const network = new CardNetwork();
