@@ -54,6 +54,49 @@ describe.skipIf(natsServers === '')('NATS keyed mode: order per key across retri
     expect(await storedMessages(suite.admin, names.deadLetterStream)).toEqual([]);
   });
 
+  it('stopped while retries wait in their lanes: the next daemon gets every message, each key in order, the failed runs counted', async () => {
+    const names = await suite.fresh('keyedstop', { durable: DURABLE });
+    const failedAttempts = new Map<string, number>();
+    const env = {
+      NATS_TEST__CONSUMER__MAX_ATTEMPTS: '1000',
+      // Retries 2 s apart: the stop finds them parked.
+      NATS_TEST__CONSUMER__BACKOFF_BASE_SECONDS: '2',
+      NATS_TEST__CONSUMER__BACKOFF_MAX_SECONDS: '2',
+    };
+    suite.daemon = await startDaemon(
+      (event, context) => {
+        failedAttempts.set(`${event.key}/${event.seq}`, context.attempt);
+        throw new Error('the sink is down');
+      },
+      { names, env },
+    );
+    await publishRaw(suite.admin, names.subject, events(KEYS * PER_KEY, KEYS));
+    // The first message of each key failed once; the rest wait behind it.
+    await until('each key failed once', () => failedAttempts.size >= KEYS, 30_000);
+    await suite.daemon.stop();
+    const succeeded: string[] = [];
+    const attempts = new Map<string, number>();
+    suite.daemon = await startDaemon(
+      (event, context) => {
+        const id = `${event.key}/${event.seq}`;
+        attempts.set(id, context.attempt);
+        succeeded.push(id);
+      },
+      { names, env },
+    );
+    await until('every message succeeded', () => new Set(succeeded).size === KEYS * PER_KEY, 60_000);
+    for (let key = 0; key < KEYS; key += 1)
+      expect(firstSuccesses(succeeded, `k${key}`), `order of key k${key}`).toEqual(inOrder);
+    // A message that failed once runs as attempt 2; one that only waited behind it, as attempt 1.
+    for (const [id, attempt] of failedAttempts) expect(attempts.get(id), id).toBe(attempt + 1);
+    const waited = [...attempts].filter(([id]) => !failedAttempts.has(id));
+    expect(waited.length).toBeGreaterThan(0);
+    expect(waited.filter(([, attempt]) => attempt !== 1)).toEqual([]);
+    await suite.daemon.stop();
+    suite.daemon = undefined;
+    expect(await unfinished(suite.admin, names.stream, DURABLE)).toBe(0);
+  });
+
   it('a poison message: retried in place with its attempts counted, dead-lettered after max attempts, then its key goes on in order', async () => {
     const names = await suite.fresh('keyedpoison', { durable: DURABLE });
     const succeeded: string[] = [];

@@ -18,6 +18,11 @@ import { checkJetStream, type Checked } from './preflight.js';
 
 // Longest a close waits for the messages the client had fetched ahead, to hand them back.
 const CLOSE_RELEASE_WAIT_MS = 2000;
+// How long a pull request waits on the server. One the client has stopped stays registered there
+// until it expires, and nats-server 2.9 delivers a nak straight to it (to no one), so that message
+// comes back only after ack_wait, behind its key's later ones: a close that hands back retries
+// waits this long after the pull stopped (see #handBackAll).
+const PULL_EXPIRES_MS = 5000;
 
 export interface NatsTransportOptions {
   readonly durable: string;
@@ -52,14 +57,18 @@ interface Delivery {
   readonly known: Known | undefined;
 }
 
+/** A delivery to hand back at close. */
+interface HandBack extends Delivery {
+  /** Whether the ledger already counts it: a parked failed run was recorded as a run. */
+  readonly recorded: boolean;
+}
+
 /** A keyed delivery held in this process behind a retry of its key (see KeyLanes). */
-interface Held extends Delivery {
+interface Held extends HandBack {
   readonly key: string;
   readonly sequence: number;
   /** The attempt it is handed out as next. */
   readonly attempt: number;
-  /** Whether the ledger already counts this hold: a parked failed run was recorded as a run. */
-  readonly recorded: boolean;
 }
 
 type Next = { readonly message: JsMsg } | { readonly ended: true };
@@ -104,6 +113,10 @@ export class NatsTransport implements Transport {
   readonly #lanes = new KeyLanes<Held>();
   /** Ends the receive's current wait early: a lane was parked or is due. */
   #wake: (() => void) | undefined;
+  /** When a receive's signal stopped the pull (the daemon stops); undefined while it pulls. */
+  #pullStoppedAt: number | undefined;
+  /** Releases made after the pull stopped: handed back at close, in order with the lanes. */
+  readonly #handBacks: HandBack[] = [];
 
   constructor(
     private readonly client: NatsClient,
@@ -142,6 +155,11 @@ export class NatsTransport implements Transport {
   async receive(max: number, signal: AbortSignal): Promise<TransportMessage[]> {
     let consuming = await this.#start();
     if (this.client.disconnected) throw this.#disconnected();
+    if (!signal.aborted && this.#pullStoppedAt !== undefined) {
+      // Pulling again after a stopped receive: what was kept for the close goes back now.
+      this.#pullStoppedAt = undefined;
+      await this.#handBack(this.#handBacks.splice(0));
+    }
     this.#pauseOnAbort(signal);
     const due = this.#takeDue(max);
     const batch: JsMsg[] = [];
@@ -195,6 +213,10 @@ export class NatsTransport implements Transport {
       this.#lanes.park({ ...held, attempt: message.attempt + 1, recorded: true }, millis, performance.now());
       this.#keepHeld(raw);
       this.#wake?.();
+      // A receive that checked the lanes just before this park may be handing the key's next
+      // message to the daemon in this same turn: let it arrive first, so the daemon's key-order
+      // guard, told of this nack when it returns, releases that message behind the retry.
+      await new Promise((resolve) => setImmediate(resolve));
       return;
     }
     if (millis === 0) raw.nak();
@@ -206,6 +228,11 @@ export class NatsTransport implements Transport {
     const key = this.#laneKey(message);
     const held = { raw, known, attempt: message.attempt, recorded: false };
     if (key !== undefined && this.#lanes.hold({ ...held, key, sequence: raw.info.streamSequence })) {
+      this.#keepHeld(raw);
+      return;
+    }
+    if (this.#pullStoppedAt !== undefined && !this.#closed.signal.aborted) {
+      this.#handBacks.push({ raw, known, recorded: false });
       this.#keepHeld(raw);
       return;
     }
@@ -287,16 +314,16 @@ export class NatsTransport implements Transport {
 
   async #close(): Promise<void> {
     this.#closed.abort();
-    this.#renewals.clear();
-    const held = await this.#handBackLanes();
-    if (held > 0)
-      this.logger.info({ released: held }, 'handed back messages held behind a retry of their key');
     const consuming = this.#consuming ?? (await this.#starting?.catch(() => undefined));
+    let fetched: JsMsg[] = [];
     if (consuming !== undefined) {
       consuming.messages.stop();
-      const released = await this.#releaseFetched(consuming);
-      if (released > 0) this.logger.info({ released }, 'released messages fetched but never handed out');
+      this.#pullStoppedAt ??= performance.now();
+      fetched = await this.#takeFetched(consuming);
     }
+    const released = await this.#handBackAll(fetched);
+    this.#renewals.clear();
+    if (released > 0) this.logger.info({ released }, 'handed back messages that did not run (yet)');
     try {
       // Acks, naks and terms are plain publishes: make sure they left before the connection goes.
       if (this.#starting !== undefined) await (await this.client.connection()).flush();
@@ -309,24 +336,8 @@ export class NatsTransport implements Transport {
     await this.options.releaseClient();
   }
 
-  /**
-   * Hands back what the lanes hold, each key's in order: a nak each, with no delay (a retry's
-   * remaining delay would let its successors overtake it), after the releases of those not yet
-   * recorded (a parked failed run was recorded as a run).
-   */
-  async #handBackLanes(): Promise<number> {
-    const held = this.#lanes.drain();
-    const unrecorded = held.filter(({ recorded }) => !recorded);
-    await Promise.all(unrecorded.map(({ raw, known }) => this.#record(raw, known, 'release')));
-    for (const { raw } of held) raw.nak();
-    return held.length;
-  }
-
-  /**
-   * Hands back what the client pulled ahead but the daemon never took (the iterator ends after
-   * them), each release recorded in the attempt ledger first.
-   */
-  async #releaseFetched(consuming: Consuming): Promise<number> {
+  /** What the client pulled ahead but the daemon never took (the iterator ends after them). */
+  async #takeFetched(consuming: Consuming): Promise<JsMsg[]> {
     const fetched: JsMsg[] = [];
     const deadline = performance.now() + CLOSE_RELEASE_WAIT_MS;
     const never = new AbortController().signal;
@@ -335,18 +346,46 @@ export class NatsTransport implements Transport {
       if (next === undefined || 'ended' in next) break;
       fetched.push(next.message);
     }
-    await Promise.all(
-      fetched.map(async (raw) => {
-        await this.#record(
-          raw,
-          raw.info.deliveryCount === 1 ? FIRST : undefined,
-          'release',
-          consuming.ledger,
-        );
-        raw.nak();
-      }),
-    );
-    return fetched.length;
+    return fetched;
+  }
+
+  /**
+   * Hands back, in stream order (so each key's order holds), what the lanes hold, what was
+   * released after the pull stopped and what was fetched ahead: a nak each, with no delay (a
+   * retry's remaining delay would let its successors overtake it), after the releases of those
+   * not yet recorded (a parked failed run was recorded as a run). With retries among them, it
+   * first waits for the stopped pull requests to expire on the server (PULL_EXPIRES_MS).
+   */
+  async #handBackAll(fetched: readonly JsMsg[]): Promise<number> {
+    const retries = this.#lanes.drain();
+    const ahead = fetched.map((raw) => ({
+      raw,
+      known: raw.info.deliveryCount === 1 ? FIRST : undefined,
+      recorded: false,
+    }));
+    const all: HandBack[] = [...retries, ...this.#handBacks.splice(0), ...ahead];
+    all.sort((a, b) => a.raw.info.streamSequence - b.raw.info.streamSequence);
+    if (retries.length > 0) {
+      for (const { raw } of ahead) this.#keepHeld(raw);
+      const waitMs = (this.#pullStoppedAt ?? performance.now()) + PULL_EXPIRES_MS - performance.now();
+      this.logger.info(
+        { waitMs: Math.round(waitMs), retries: retries.length },
+        'waiting for the stopped pull to expire before handing back retries in order',
+      );
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+    await this.#handBack(all);
+    return all.length;
+  }
+
+  /** Naks each, in the given order, after recording the releases the ledger does not count yet. */
+  async #handBack(deliveries: readonly HandBack[]): Promise<void> {
+    const unrecorded = deliveries.filter(({ recorded }) => !recorded);
+    await Promise.all(unrecorded.map(({ raw, known }) => this.#record(raw, known, 'release')));
+    for (const { raw } of deliveries) {
+      this.#renewals.stop(raw);
+      raw.nak();
+    }
   }
 
   /**
@@ -389,6 +428,7 @@ export class NatsTransport implements Transport {
     signal.addEventListener(
       'abort',
       () => {
+        this.#pullStoppedAt ??= performance.now();
         const consuming = this.#consuming;
         if (consuming === undefined || consuming.paused) return;
         consuming.paused = true;
@@ -509,7 +549,7 @@ export class NatsTransport implements Transport {
     await ledger?.load(stream, durable);
     // Kept apart from the consumer: a message is acked or handed back after its pull has ended.
     this.#ledger = ledger;
-    const messages = await consumer.consume({ max_messages: prefetch });
+    const messages = await consumer.consume({ max_messages: prefetch, expires: PULL_EXPIRES_MS });
     void this.#watch(messages);
     this.logger.info(
       {
