@@ -73,7 +73,7 @@ export const CONFIG_SCHEMA = {
         }),
         workers: int('worker threads (or processes) running the handler', 1, 1),
         concurrency: int(
-          'messages one worker runs at once (0: 8 when handleEvent is an async function, else 1)',
+          'messages handed to one worker at once: an async handleEvent runs them together, a sync one in turn (0: 8, but 1 for a sync handleEvent with runtime processes)',
           0,
           0,
         ),

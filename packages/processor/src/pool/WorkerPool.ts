@@ -1,12 +1,24 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { ownBytes } from './ownBytes.js';
-import type { BatchReply, BatchTask, ProbeReply, ProbeTask, WorkerReply, WorkerTask } from './protocol.js';
+import type {
+  BatchReply,
+  BatchTask,
+  InTurnAnswer,
+  ProbeReply,
+  ProbeTask,
+  WorkerReply,
+  WorkerTask,
+} from './protocol.js';
 
 export type WorkerRuntime = 'threads' | 'processes';
 
-/** Messages per worker at once when `concurrency` is auto and handleEvent is an async function. */
+/**
+ * Messages handed to a worker at once when `concurrency` is auto: an async handleEvent runs them at
+ * once; a sync one on a worker thread runs them in turn, having the next while it answers one.
+ */
 export const AUTO_CONCURRENCY = 8;
 
 export interface WorkerPoolOptions {
@@ -14,8 +26,9 @@ export interface WorkerPoolOptions {
   readonly workers: number;
   readonly runtime: WorkerRuntime;
   /**
-   * Messages one worker runs at once, handed to it together (one round trip for all); 'auto':
-   * AUTO_CONCURRENCY for an `async function handleEvent`, else 1 (decided by probe()).
+   * Messages handed to one worker together (one round trip for all); 'auto': AUTO_CONCURRENCY,
+   * except 1 for a sync handleEvent on processes (decided by probe()). An async handler's run at
+   * once; a sync handler's, on threads, one after another, each answered as it ends (#runInTurn).
    */
   readonly concurrency: number | 'auto';
   /** Environment the workers see: the daemon's, plus `processor.env`. */
@@ -66,13 +79,17 @@ interface Pending {
  *
  * A worker gets one task at a time: a batch of up to `concurrency` waiting messages. (tinypool's
  * own concurrentTasksPerWorker is off for tasks with an abort signal, and every task here has one,
- * its timeout; and one round trip per batch is cheaper than one per message.)
+ * its timeout; and one round trip per batch is cheaper than one per message.) An async handler's
+ * batch runs at once and is answered together; a sync handler's batch on threads runs in turn and
+ * each message is answered as it ends, so the worker never waits for the daemon between them.
  */
 export class WorkerPool {
   readonly #pool: Tinypool;
   /** Messages waiting for a worker; a batch is handed to tinypool only when a worker is free. */
   readonly #waiting: Pending[] = [];
   #concurrency: number;
+  /** Batches run one message after another, each answered as it ends (sync handler, threads). */
+  #inTurn = false;
   #busy = 0;
   #completed = 0;
   #closed = false;
@@ -118,8 +135,10 @@ export class WorkerPool {
       this.#dispatch();
     }
     if (reply.kind === 'threw') throw new Error(`${reply.name}: ${reply.message}`);
+    // A child process has no port to answer each message on: its sync handler runs one per task.
+    this.#inTurn = !reply.asyncHandleEvent && this.options.runtime === 'threads';
     if (this.options.concurrency === 'auto')
-      this.#concurrency = reply.asyncHandleEvent ? AUTO_CONCURRENCY : 1;
+      this.#concurrency = reply.asyncHandleEvent || this.#inTurn ? AUTO_CONCURRENCY : 1;
     return reply.exports;
   }
 
@@ -155,9 +174,14 @@ export class WorkerPool {
     return this.options.workers;
   }
 
-  /** Messages one worker runs at once (settled by probe() when configured as auto). */
+  /** Messages handed to one worker together (settled by probe() when configured as auto). */
   get concurrency(): number {
     return this.#concurrency;
+  }
+
+  /** Whether a worker runs its messages one after another, each answered as it ends (sync handler, threads). */
+  get inTurn(): boolean {
+    return this.#inTurn;
   }
 
   async close(): Promise<void> {
@@ -173,7 +197,8 @@ export class WorkerPool {
   #dispatch(): void {
     while (this.#busy < this.options.workers && this.#waiting.length > 0) {
       this.#busy += 1;
-      void this.#runBatch(this.#takeBatch()).finally(() => {
+      const batch = this.#takeBatch();
+      void (this.#inTurn ? this.#runInTurn(batch) : this.#runBatch(batch)).finally(() => {
         this.#busy -= 1;
         this.#dispatch();
       });
@@ -204,11 +229,7 @@ export class WorkerPool {
    * when nobody waits for any of the batch any more, the worker is stopped (tinypool replaces it).
    */
   async #runBatch(batch: Pending[]): Promise<void> {
-    const abandoned = new AbortController();
-    const onAbort = (): void => {
-      if (batch.every((pending) => pending.settled)) abandoned.abort();
-    };
-    for (const pending of batch) pending.signal?.addEventListener('abort', onAbort, { once: true });
+    const abandoned = abandonedWhenAllSettled(batch);
     const task: BatchTask = { kind: 'batch', messages: batch.map((pending) => pending.task) };
     try {
       const reply = (await this.#runOnWorker(task, abandoned.signal)) as BatchReply;
@@ -218,7 +239,63 @@ export class WorkerPool {
       for (const pending of batch) settle(pending, () => pending.reject(crash));
     } finally {
       this.#completed += batch.length;
-      for (const pending of batch) pending.signal?.removeEventListener('abort', onAbort);
+      abandoned.release();
+    }
+  }
+
+  /**
+   * A sync handler's batch on a worker thread: the worker runs the messages one after another and
+   * answers each on a port of its own as it ends, so the daemon acts on it while the worker is
+   * already on the next. Each message has its own timeoutMs clock (from the answer before it), and
+   * only one runs at a time, so a crash is the running message's own: it counts against it alone;
+   * the messages after it never ran and go back to the head of the queue, in their order.
+   */
+  async #runInTurn(batch: Pending[]): Promise<void> {
+    const abandoned = abandonedWhenAllSettled(batch);
+    const timeout = new AbortController();
+    const startClock = (): NodeJS.Timeout => setTimeout(() => timeout.abort(), this.options.timeoutMs);
+    let timer = startClock();
+    /** How many have been answered: the index of the one running now. */
+    let answered = 0;
+    const { port1: answers, port2 } = new MessageChannel();
+    const answer = ({ index, reply }: InTurnAnswer): void => {
+      const pending = batch[index]!;
+      settle(pending, () => pending.resolve(reply));
+      this.#completed += 1;
+      answered = index + 1;
+      clearTimeout(timer);
+      timer = startClock();
+    };
+    answers.on('message', answer);
+    // Answers sent but not read yet, before acting on the task's end (its reply comes on another port).
+    const readAnswers = (): void => {
+      for (let entry = receiveMessageOnPort(answers); entry; entry = receiveMessageOnPort(answers))
+        answer(entry.message as InTurnAnswer);
+    };
+    const task: BatchTask = { kind: 'batch', messages: batch.map((pending) => pending.task), answers: port2 };
+    try {
+      await this.#pool.run(task, {
+        signal: AbortSignal.any([timeout.signal, abandoned.signal]),
+        transferList: [port2],
+      });
+      readAnswers();
+      for (const pending of batch)
+        settle(pending, () =>
+          pending.reject(new Error('the worker ended its batch without answering this message')),
+        );
+    } catch (error) {
+      readAnswers();
+      if (abandoned.signal.aborted) return;
+      const crashed = batch[answered];
+      if (crashed !== undefined) {
+        settle(crashed, () => crashed.reject(this.#crash(error, timeout.signal.aborted)));
+        this.#completed += 1;
+      }
+      this.#waiting.unshift(...batch.slice(answered + 1).filter((pending) => !pending.settled));
+    } finally {
+      clearTimeout(timer);
+      answers.close();
+      abandoned.release();
     }
   }
 
@@ -231,15 +308,38 @@ export class WorkerPool {
       return await this.#pool.run(task, { signal: abort });
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
-      if (timeout.signal.aborted)
-        throw new WorkerCrash(
-          `the handler ran past processor.timeoutMs (${this.options.timeoutMs} ms); the worker was stopped and replaced`,
-        );
-      throw new WorkerCrash(`${crashReason(error)}; the worker was replaced`);
+      throw this.#crash(error, timeout.signal.aborted);
     } finally {
       clearTimeout(timer);
     }
   }
+
+  /** tinypool's rejection of a task as the crash it was: a timeout, or the way the worker died. */
+  #crash(error: unknown, timedOut: boolean): WorkerCrash {
+    if (timedOut)
+      return new WorkerCrash(
+        `the handler ran past processor.timeoutMs (${this.options.timeoutMs} ms); the worker was stopped and replaced`,
+      );
+    return new WorkerCrash(`${crashReason(error)}; the worker was replaced`);
+  }
+}
+
+/**
+ * Aborts when every message of the batch has been answered or has stopped being waited for (its
+ * signal aborted): then nobody needs the worker's results and it is stopped. `release` ends the watch.
+ */
+function abandonedWhenAllSettled(batch: readonly Pending[]): { signal: AbortSignal; release(): void } {
+  const abandoned = new AbortController();
+  const onAbort = (): void => {
+    if (batch.every((pending) => pending.settled)) abandoned.abort();
+  };
+  for (const pending of batch) pending.signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: abandoned.signal,
+    release: () => {
+      for (const pending of batch) pending.signal?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function settle(pending: Pending, answer: () => void): void {

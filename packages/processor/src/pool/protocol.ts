@@ -1,3 +1,5 @@
+import type { MessagePort } from 'node:worker_threads';
+
 /**
  * What crosses between the daemon and a worker. Plain data only: both worker threads (structured
  * clone) and child processes (advanced serialization) carry it unchanged, Buffers as Uint8Arrays.
@@ -16,12 +18,21 @@ export interface WorkerTask {
 }
 
 /**
- * The messages one worker runs at once (`processor.concurrency`): all started together, answered
- * together, one reply per message in the same order. One postMessage round trip for all of them.
+ * The messages handed to one worker at once (`processor.concurrency`), in one postMessage round
+ * trip. Without `answers`: all started together, answered together, one reply per message in the
+ * same order. With `answers` (a sync handler on a worker thread): run one after another, each
+ * answered on that port as it ends (an `InTurnAnswer`); the batch's own reply then has no replies.
  */
 export interface BatchTask {
   readonly kind: 'batch';
   readonly messages: readonly WorkerTask[];
+  readonly answers?: MessagePort;
+}
+
+/** One message of an in-turn batch, answered as soon as it ended. */
+export interface InTurnAnswer {
+  readonly index: number;
+  readonly reply: WorkerReply;
 }
 
 /** Loads the handler and runs its initContext, reporting what it exports (the start-up check). */

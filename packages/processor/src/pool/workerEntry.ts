@@ -3,7 +3,7 @@
  * file directly (from dist, or from src with its built-in type stripping), so it imports nothing
  * relative and uses only erasable TypeScript. The types mirror protocol.ts.
  */
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 
 interface Setup {
@@ -21,6 +21,8 @@ interface Message {
 interface Task {
   kind: 'batch' | 'probe';
   messages?: Message[];
+  /** Set for a sync handler's batch: run in turn, each message answered here as it ends. */
+  answers?: MessagePort;
 }
 interface Output {
   key?: string;
@@ -121,9 +123,16 @@ export default async function run(task: Task): Promise<unknown> {
       return thrown(error);
     }
   }
+  const messages = task.messages ?? [];
   try {
-    // Started together: an async handler's messages overlap; a sync one's run one after another.
-    return { kind: 'batch', replies: await Promise.all((task.messages ?? []).map(runMessage)) };
+    // Started together: an async handler's messages overlap.
+    if (task.answers === undefined)
+      return { kind: 'batch', replies: await Promise.all(messages.map(runMessage)) };
+    // A sync handler's, one after another: each answered as it ends, so the daemon goes on with it
+    // while this worker runs the next. The batch's own reply then carries nothing more.
+    for (const [index, message] of messages.entries())
+      task.answers.postMessage({ index, reply: await runMessage(message) });
+    return { kind: 'batch', replies: [] };
   } catch (error) {
     if (!(error instanceof ExitCalled)) throw error;
     // A thread that exits on its own is not noticed by tinypool (its next task would hang); one
