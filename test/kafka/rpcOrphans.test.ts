@@ -131,6 +131,38 @@ describe.skipIf(kafkaBrokers.length === 0).each(brokerCases)(
       await live.close();
     }, 90_000);
 
+    it('a reply topic deleted under an open client (by hand, or by a sweep while its process was paused) is created again, and replies reach it again', async () => {
+      const { logger, records } = recordingLogger();
+      const wire = await kafkaWire({ brokers, logger, replyOrphanGraceMs: 0 });
+      wires.push(wire);
+      const sender = await kafkaWire({ brokers, logger: silentLogger, replyOrphanGraceMs: 0 });
+      wires.push(sender);
+      const received: string[] = [];
+      const inbox = await wire.openInbox(randomUUID(), (body) => void received.push(body));
+      // One reply read and committed first: the group's offset is past the end of the new topic.
+      expect(await sender.sendReply(inbox.address, '{"correlationId":"before"}')).toBe(true);
+      await expect.poll(() => received, { timeout: 20_000 }).toEqual(['{"correlationId":"before"}']);
+      await expect
+        .poll(async () => (await replyGroup(brokers, inbox.address)).committed, { timeout: 20_000 })
+        .toBe('1');
+      const admin = kafkaClient(brokers).admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [inbox.address] });
+      await admin.disconnect();
+      const restored = (): boolean =>
+        records.some(
+          (record) =>
+            record.level === 40 &&
+            record.topic === inbox.address &&
+            String(record.msg).includes('deleted under it; created it again'),
+        );
+      await expect.poll(restored, { timeout: 60_000, interval: 200 }).toBe(true);
+      expect((await exists(brokers, inbox.address)).topic).toBe(true);
+      expect(await sender.sendReply(inbox.address, '{"correlationId":"after"}')).toBe(true);
+      await expect.poll(() => received, { timeout: 60_000 }).toContain('{"correlationId":"after"}');
+      await inbox.close();
+    }, 120_000);
+
     it('a removal the broker refuses is logged and tried again after another grace; the client goes on working', async () => {
       const orphan = await createTopic(brokers, 1, wireAddresses.kafka.replies(randomUUID()));
       handMade.push(orphan);

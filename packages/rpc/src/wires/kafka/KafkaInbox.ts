@@ -1,5 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Inbox } from '../../wire/RpcWire.js';
+import { isUnknownTopic } from './kafkaErrors.js';
 import type { WireLogger } from './kafkaLane.js';
 import { OrphanReplySweeper } from './OrphanReplySweeper.js';
 import { removeGroupUnlessJoined } from './replyTopics.js';
@@ -33,11 +34,8 @@ export interface InboxOptions {
  * once their groups have had no member for the grace.
  */
 export async function openKafkaInbox(options: InboxOptions, onReply: (body: string) => void): Promise<Inbox> {
-  const { kafka, topics, topic } = options;
-  await topics.ensure(topic, {
-    numPartitions: 1,
-    configEntries: [{ name: 'retention.ms', value: String(options.retentionMs) }],
-  });
+  const { kafka, topic } = options;
+  await ensureReplyTopic(options);
   const consumer = kafka.consumer({
     groupId: topic,
     maxWaitTimeInMs: options.maxWaitTimeMs,
@@ -60,6 +58,14 @@ export async function openKafkaInbox(options: InboxOptions, onReply: (body: stri
     await removeInbox(options, consumer).catch(() => undefined);
     throw error;
   }
+  let closed: Promise<void> | undefined;
+  const restoreOnce = singleFlight(() => restoreReplyTopic(options));
+  // Its topic deleted under it (by hand, or by a sweep after this client had no member for the
+  // grace: a process paused that long), the consumer crashes and kafkajs restarts it until the
+  // topic is back: create it again, so calls are answered again.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (closed === undefined && isUnknownTopic(payload.error)) void restoreOnce();
+  });
   // Joined first: its own group has a member before any sweep looks.
   const sweeper =
     options.orphanGraceMs > 0
@@ -71,7 +77,6 @@ export async function openKafkaInbox(options: InboxOptions, onReply: (body: stri
         })
       : undefined;
   sweeper?.start();
-  let closed: Promise<void> | undefined;
   return {
     address: topic,
     close: () =>
@@ -80,6 +85,38 @@ export async function openKafkaInbox(options: InboxOptions, onReply: (body: stri
         await removeInbox(options, consumer);
       })()),
   };
+}
+
+function ensureReplyTopic({ topics, topic, retentionMs }: InboxOptions): Promise<void> {
+  return topics.ensure(topic, {
+    numPartitions: 1,
+    configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
+  });
+}
+
+/** Creates the reply topic again if the broker says it is gone; a failure is logged (the next crash tries again). */
+async function restoreReplyTopic(options: InboxOptions): Promise<void> {
+  const { topics, topic, logger } = options;
+  try {
+    await topics.refresh();
+    if (await topics.exists(topic)) return;
+    await ensureReplyTopic(options);
+    logger.warn(
+      { topic },
+      'the reply topic of this open client was deleted under it; created it again (replies sent meanwhile are lost: those calls time out)',
+    );
+  } catch (error) {
+    logger.warn(
+      { err: error, topic },
+      'the reply topic of this open client is gone and could not be created again',
+    );
+  }
+}
+
+/** `run` while no earlier run is under way; a call meanwhile joins it. */
+function singleFlight(run: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= run().finally(() => (running = undefined)));
 }
 
 /** Leaves the group, then deletes the topic and the group (its offsets); a failure is logged. */
