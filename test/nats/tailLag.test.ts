@@ -195,6 +195,9 @@ describe.skipIf(natsServers === '')('NATS: switchyard tail and lag', () => {
     const first = await consumer.next({ expires: 5000 });
     const second = await consumer.next({ expires: 5000 });
     first!.nak();
+    // A nak is a plain publish the server handles on its own time: a pull sent at once can be
+    // served the next new message first (seen at load 8). Let it land before pulling again.
+    await new Promise((resolve) => setTimeout(resolve, 250));
     const again = await consumer.next({ expires: 5000 });
     expect(again!.info.redelivered).toBe(true);
     expect(second).not.toBeNull();
