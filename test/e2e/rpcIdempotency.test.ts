@@ -100,6 +100,17 @@ describe('idempotent calls served by two daemons sharing a Redis store', () => {
     ).rejects.toThrow('rpc.redisUrl is required when rpc.idempotencyStore is redis');
   });
 
+  it('rpc.kafkaReplyOrphanGraceMs below 1000 (and not 0) stops the start, naming the key and what it takes', async () => {
+    const apis = exampleApis(`idem${randomUUID().slice(0, 8)}`);
+    await expect(
+      startOn(new MemoryBroker(), serving(apis.ExampleApi), ['--set', 'rpc.kafkaReplyOrphanGraceMs=500']),
+    ).rejects.toThrow('rpc.kafkaReplyOrphanGraceMs must be 0 (never) or whole milliseconds of at least 1000');
+    const running = await startOn(new MemoryBroker(), serving(apis.ExampleApi), [
+      ...['--set', 'rpc.kafkaReplyOrphanGraceMs=0'],
+    ]);
+    await running.stop();
+  });
+
   it('a Redis that does not answer stops the start with the URL key and the fix', async () => {
     const apis = exampleApis(`idem${randomUUID().slice(0, 8)}`);
     await expect(

@@ -47,4 +47,15 @@ export class RpcConfig {
    * answered SWITCHYARD_RPC_OVERLOADED at once (0: 16 × consumer.concurrency).
    */
   @IsInt() @Min(0) natsMaxWaitingCalls = 0;
+
+  /**
+   * Kafka only: how long another client's reply group must be seen without members before this
+   * daemon's bus removes its reply topic and group (a client that died without closing); 0: never.
+   */
+  @ValidateIf((config: RpcConfig) => config.kafkaReplyOrphanGraceMs !== 0)
+  @IsInt({ message: 'rpc.kafkaReplyOrphanGraceMs must be 0 (never) or whole milliseconds of at least 1000' })
+  @Min(1000, {
+    message: 'rpc.kafkaReplyOrphanGraceMs must be 0 (never) or whole milliseconds of at least 1000',
+  })
+  kafkaReplyOrphanGraceMs = 600_000;
 }

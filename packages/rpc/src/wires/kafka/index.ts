@@ -1,6 +1,7 @@
 import { createLogger, TOKENS, type Container } from '@switchyard/core';
 import { createKafkaClient, KAFKA_CLIENT, KafkaConfig, KafkaProducer } from '@switchyard/kafka';
 import type { Kafka } from 'kafkajs';
+import { RpcConfig } from '../../config/RpcConfig.js';
 import type { RpcWire } from '../../wire/RpcWire.js';
 import type { WireLogger } from './kafkaLane.js';
 import { createKafkaWire, type KafkaWireParts } from './KafkaWire.js';
@@ -73,6 +74,7 @@ export async function daemonWire(container: Container): Promise<RpcWire> {
     producer: container.get(KafkaProducer),
     ownsProducer: false,
     logger: container.get<WireLogger>(TOKENS.Logger).child({ wire: 'kafka' }),
+    replyOrphanGraceMs: container.get(RpcConfig).kafkaReplyOrphanGraceMs,
   });
 }
 
