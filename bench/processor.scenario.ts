@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ConsumerDaemon, MemoryBroker, rawHandlerModule, type RunningDaemon } from '@switchyard/core';
 import { createKafkaClient, KafkaConfig, KafkaProducer, kafkaTransportFactory } from '@switchyard/kafka';
@@ -37,6 +38,27 @@ export function handleEvent(context, data) {
   return undefined;
 }
 `;
+
+/**
+ * The machine's own ceiling for the CPU-bound ratio, at the moment of the run: plain worker threads
+ * (no pool, no daemon) hashing `count` messages' worth between them; msgs/s.
+ */
+async function rawThreads(workers: number, count: number): Promise<number> {
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+for (let message = 0; message < workerData; message++) {
+  let digest = Buffer.from('raw');
+  for (let round = 0; round < ${HASH_ROUNDS}; round++) digest = createHash('sha256').update(digest).digest();
+}
+parentPort.postMessage('done');`;
+  const started = performance.now();
+  const each = Array.from({ length: workers }, () => {
+    const worker = new Worker(code, { eval: true, workerData: count / workers });
+    return new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+  });
+  await Promise.all(each);
+  return count / ((performance.now() - started) / 1000);
+}
 
 const bodies = (count: number): string[] => Array.from({ length: count }, (_, index) => `event ${index}`);
 
@@ -221,7 +243,7 @@ it('processor, CPU-bound handler (≈1 ms of sha256): 2 workers vs 1', async () 
   let digest: Buffer = Buffer.from('calibrate');
   for (let round = 0; round < HASH_ROUNDS; round++) digest = createHash('sha256').update(digest).digest();
   const handlerMs = performance.now() - started;
-  await runScenario({
+  const result = await runScenario({
     name: 'processor-cpu-2w-vs-1w',
     settings: {
       messages: CPU_MESSAGES,
@@ -233,6 +255,17 @@ it('processor, CPU-bound handler (≈1 ms of sha256): 2 workers vs 1', async () 
     reference: { label: 'processor, 1 worker', run: processor(1, CPU_HANDLER, CPU_MESSAGES) },
     switchyard: { label: 'processor, 2 workers', run: processor(2, CPU_HANDLER, CPU_MESSAGES) },
   });
+  // The machine's speed drifts between rounds; the two sides of one round ran back to back.
+  const { switchyard, reference } = result.samples;
+  const ratios = switchyard.map((rate, round) => (rate / reference[round]!).toFixed(2));
+  process.stdout.write(`processor-cpu-2w-vs-1w, 2 workers ÷ 1 per round: ${ratios.join(', ')}\n`);
+  // What 2 cores give plain threads right after: the ratio the processor can reach at this load.
+  const ceiling: string[] = [];
+  for (let round = 0; round < rounds.rounds; round++) {
+    const one = await rawThreads(1, CPU_MESSAGES / 2);
+    ceiling.push(((await rawThreads(2, CPU_MESSAGES / 2)) / one).toFixed(2));
+  }
+  process.stdout.write(`plain worker_threads, same hashing, 2 ÷ 1 per round: ${ceiling.join(', ')}\n`);
 });
 
 // Kafka 4.1.0: the broker of the run when there is one (a `kafka-*` scenario in it), else this file's own.
