@@ -188,8 +188,7 @@ export class WorkerPool {
     if (this.#closed) return;
     this.#closed = true;
     // Nothing waits after a drain; anything that still does is told, not left hanging.
-    for (const pending of this.#waiting.splice(0))
-      settle(pending, () => pending.reject(new Error('the worker pool was closed before this message ran')));
+    for (const pending of this.#waiting.splice(0)) settle(pending, () => pending.reject(closedError()));
     await this.#pool.destroy();
   }
 
@@ -291,7 +290,10 @@ export class WorkerPool {
         settle(crashed, () => crashed.reject(this.#crash(error, timeout.signal.aborted)));
         this.#completed += 1;
       }
-      this.#waiting.unshift(...batch.slice(answered + 1).filter((pending) => !pending.settled));
+      const unstarted = batch.slice(answered + 1).filter((pending) => !pending.settled);
+      if (!this.#closed) this.#waiting.unshift(...unstarted);
+      // Closed under them (close() without a drain): told, not left waiting for a worker.
+      else for (const pending of unstarted) settle(pending, () => pending.reject(closedError()));
     } finally {
       clearTimeout(timer);
       answers.close();
@@ -340,6 +342,10 @@ function abandonedWhenAllSettled(batch: readonly Pending[]): { signal: AbortSign
       for (const pending of batch) pending.signal?.removeEventListener('abort', onAbort);
     },
   };
+}
+
+function closedError(): Error {
+  return new Error('the worker pool was closed before this message ran');
 }
 
 function settle(pending: Pending, answer: () => void): void {
