@@ -19,10 +19,11 @@ import { checkJetStream, type Checked } from './preflight.js';
 // Longest a close waits for the messages the client had fetched ahead, to hand them back.
 const CLOSE_RELEASE_WAIT_MS = 2000;
 // How long a pull request waits on the server. One the client has stopped stays registered there
-// until it expires, and nats-server 2.9 delivers a nak straight to it (to no one), so that message
-// comes back only after ack_wait, behind its key's later ones: a close that hands back retries
-// waits this long after the pull stopped (see #handBackAll).
-const PULL_EXPIRES_MS = 5000;
+// until it expires, and nats-server 2.9 delivers a nak straight to it (to no one): that message
+// then counts a delivery nobody recorded as a release, and comes back only after ack_wait, behind
+// its key's later ones. So a close that hands anything back waits this long after the pull
+// stopped (see #handBackAll); short, since a stop waits for it.
+const PULL_EXPIRES_MS = 2000;
 
 export interface NatsTransportOptions {
   readonly durable: string;
@@ -353,8 +354,8 @@ export class NatsTransport implements Transport {
    * Hands back, in stream order (so each key's order holds), what the lanes hold, what was
    * released after the pull stopped and what was fetched ahead: a nak each, with no delay (a
    * retry's remaining delay would let its successors overtake it), after the releases of those
-   * not yet recorded (a parked failed run was recorded as a run). With retries among them, it
-   * first waits for the stopped pull requests to expire on the server (PULL_EXPIRES_MS).
+   * not yet recorded (a parked failed run was recorded as a run). It first waits for the stopped
+   * pull requests to expire on the server (PULL_EXPIRES_MS after the pull stopped).
    */
   async #handBackAll(fetched: readonly JsMsg[]): Promise<number> {
     const retries = this.#lanes.drain();
@@ -365,14 +366,11 @@ export class NatsTransport implements Transport {
     }));
     const all: HandBack[] = [...retries, ...this.#handBacks.splice(0), ...ahead];
     all.sort((a, b) => a.raw.info.streamSequence - b.raw.info.streamSequence);
-    if (retries.length > 0) {
+    const waitMs = (this.#pullStoppedAt ?? performance.now()) + PULL_EXPIRES_MS - performance.now();
+    if (all.length > 0 && waitMs > 0) {
       for (const { raw } of ahead) this.#keepHeld(raw);
-      const waitMs = (this.#pullStoppedAt ?? performance.now()) + PULL_EXPIRES_MS - performance.now();
-      this.logger.info(
-        { waitMs: Math.round(waitMs), retries: retries.length },
-        'waiting for the stopped pull to expire before handing back retries in order',
-      );
-      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      this.logger.debug({ waitMs: Math.round(waitMs) }, 'waiting for the stopped pull to expire');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
     await this.#handBack(all);
     return all.length;
