@@ -33,12 +33,6 @@ export interface NatsTransportOptions {
   readonly prefetch: number;
   /** Called at close; the connection may still serve the producer (see `NatsClient.use`). */
   readonly releaseClient: () => Promise<void>;
-  /**
-   * Whether a nacked message's handler was aborted by the daemon's shutdown (see
-   * AbortedAtShutdown): that nack is recorded as a release, so it spends no attempt. Without it
-   * every nack is a run.
-   */
-  readonly abortedAtShutdown?: (message: TransportMessage) => boolean;
 }
 
 interface Consuming {
@@ -203,8 +197,6 @@ export class NatsTransport implements Transport {
    * attempt ledger first (see AttemptLedger), so the count holds when the server's does not.
    */
   async nack(message: TransportMessage, delaySeconds: number): Promise<void> {
-    // Aborted by the shutdown, not failed: handed back like a release, no attempt spent.
-    if (this.options.abortedAtShutdown?.(message) === true) return this.#release(message);
     const millis = Math.max(0, Math.round(delaySeconds * 1000));
     const { raw, known } = this.#finish(message);
     const recorded = await this.#record(raw, known, 'run');

@@ -8,7 +8,6 @@ import {
   type TransportFactory,
 } from '@switchyard/core';
 import type { Logger } from 'pino';
-import { AbortedAtShutdown } from './AbortedAtShutdown.js';
 import { NatsClient } from './NatsClient.js';
 import { NatsConfig } from './NatsConfig.js';
 import { NatsProducer } from './NatsProducer.js';
@@ -18,7 +17,6 @@ import { durableFor } from './names.js';
 /** The daemon's one NATS connection, shared by the transport and the producer (bound so tests can reach it). */
 export const NATS_CLIENT = Symbol.for('switchyard.nats.Client');
 const NATS_PRODUCER = Symbol.for('switchyard.nats.Producer');
-const ABORTED_AT_SHUTDOWN = Symbol.for('switchyard.nats.AbortedAtShutdown');
 
 /**
  * NATS JetStream: selected when `nats.servers` is set (`--nats-servers`); binds the transport (a
@@ -61,11 +59,7 @@ export const natsTransportFactory: TransportFactory = {
       const settings = config.get(NatsConfig);
       bindProducer(options, settings);
       bind(TOKENS.TransportProducer).toService(NATS_PRODUCER);
-      // A middleware only so the transport learns which nacks are shutdown aborts (see AbortedAtShutdown).
-      bind(ABORTED_AT_SHUTDOWN).toConstantValue(new AbortedAtShutdown());
-      bind(TOKENS.Middleware).toService(ABORTED_AT_SHUTDOWN);
       bind(TOKENS.Transport).toDynamicValue((context) => {
-        const aborted = context.get<AbortedAtShutdown>(ABORTED_AT_SHUTDOWN);
         const consumer = context.get(ConsumerConfig);
         const client = context.get<NatsClient>(NATS_CLIENT);
         return new NatsTransport(
@@ -76,7 +70,6 @@ export const natsTransportFactory: TransportFactory = {
             maxAttempts: consumer.maxAttempts,
             prefetch: Math.min(consumer.concurrency, 1024),
             releaseClient: client.use(),
-            abortedAtShutdown: (message) => aborted.has(message),
           },
           context.get<Logger>(TOKENS.Logger).child({ transport: 'nats' }),
         );

@@ -74,8 +74,9 @@ export interface Transport {
   nack(message: TransportMessage, delaySeconds: number): Promise<void>;
   /**
    * Optional: hand back a message that was received but never started (at shutdown, or a key's
-   * successor held back behind a retry), spending no attempt. Without it the daemon calls
-   * `nack(message, 0)` (SQS cannot tell the two apart: its receive count grows either way).
+   * successor held back behind a retry), or whose handler shutdown's deadline aborted, spending no
+   * attempt. Without it the daemon calls `nack(message, 0)` (SQS cannot tell the two apart: its
+   * receive count grows either way).
    */
   release?(message: TransportMessage): Promise<void>;
   /** Keep the lease for `seconds` more. */

@@ -11,6 +11,15 @@ import type { Transport, TransportMessage } from '../../transport/Transport.js';
 const DEAD_LETTER_REASON_BYTES = 4096;
 
 /**
+ * A handler aborted by shutdown's deadline ("released at shutdown"), or one that ended in an
+ * immediate retry once it had passed: not the message's fault, so it is handed back as never run
+ * (`release`), spending no attempt, rather than nacked as a failed run.
+ */
+function releasedAtShutdown(outcome: Outcome, context: MessageContext): boolean {
+  return context.signal.aborted && (outcome.delaySeconds ?? 0) === 0;
+}
+
+/**
  * Tells the transport what became of a message (ack, nack, dead-letter) and returns the outcome
  * as it really ended: a dead letter counts only once its copy is confirmed. When the copy cannot
  * be written the message is retried with backoff (never a stuck partition, never a loss); when the
@@ -26,6 +35,8 @@ export class Acknowledger {
     const action = actionFor(outcome);
     try {
       if (action === 'ack') await this.transport.ack(message);
+      else if (action === 'nack' && releasedAtShutdown(outcome, context))
+        await this.release(message, context.logger);
       else if (action === 'nack') await this.transport.nack(message, outcome.delaySeconds ?? 0);
       else return await this.#deadLetter(message, outcome, context);
     } catch (error) {
