@@ -74,7 +74,7 @@ describe('switchyard inspect', () => {
     expect(sqs).toContain('queue rpc-shop\n');
     expect(sqs).toContain('SNS topic event-shop-shipped;');
     expect((await switchyard('inspect', MODULE, '--transport', 'nats')).stdout).toContain(
-      'durable consumer event-shop-shipped-<listenerName>',
+      'durable consumer event-shop-shipped_<listenerName>',
     );
   });
 
