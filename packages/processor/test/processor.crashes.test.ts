@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { MEMORY_CONFIG, projectDir, startProcessor, type StartedProcessor } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { MEMORY_CONFIG, processorPerTest, projectDir } from './support.js';
 
-let started: StartedProcessor | undefined;
-afterEach(async () => {
-  await started?.running.stop();
-  await started?.pool.close();
-  started = undefined;
-});
+const startProcessor = processorPerTest();
 
 // Each way to die, on the first attempt only for "once-…", on every attempt for "always-…".
 const HANDLER = `
@@ -37,7 +32,7 @@ for (const runtime of ['threads', 'processes'] as const) {
     );
 
     it('is replaced, and its message is retried until it succeeds', async () => {
-      started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }));
+      const started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }));
       const input = started.broker.queue('in');
       for (const how of ['throw', 'exit', 'loop', 'leak']) input.send(`once-${how}`);
       await started.running.finished(4);
@@ -65,7 +60,7 @@ for (const runtime of ['threads', 'processes'] as const) {
     }, 60_000);
 
     it('dead-letters a message that crashed its worker maxWorkerCrashes times, with the reason', async () => {
-      started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }), {
+      const started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }), {
         sets: ['consumer.maxAttempts=10'],
       });
       started.broker.queue('in').send('always-exit');
@@ -87,7 +82,7 @@ for (const runtime of ['threads', 'processes'] as const) {
 describe('a worker running several messages at once that crashes', () => {
   it('counts the crash against none of them: each retries alone, only its own crashes count', async () => {
     const config = MEMORY_CONFIG('workers: 1\nconcurrency: 4\ntimeoutMs: 4000\nmaxWorkerCrashes: 2');
-    started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }), {
+    const started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }), {
       sets: ['consumer.maxAttempts=10'],
     });
     expect(started.pool.concurrency).toBe(4);

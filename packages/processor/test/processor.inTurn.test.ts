@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { MEMORY_CONFIG, projectDir, startProcessor, type StartedProcessor } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { MEMORY_CONFIG, processorPerTest, projectDir, type StartedProcessor } from './support.js';
 
-let started: StartedProcessor | undefined;
-afterEach(async () => {
-  await started?.running.stop();
-  await started?.pool.close();
-  started = undefined;
-});
+const startProcessor = processorPerTest();
 
 // A sync handleEvent: `sleep-N` blocks its worker N ms (no CPU), `always-exit` kills it every time,
 // `always-loop` never ends.
@@ -30,7 +25,7 @@ describe('a sync handleEvent on worker threads: batches run in turn, each messag
   it('hands 8 messages to a worker by default; each message has its own timeoutMs clock', async () => {
     // Four messages of 800 ms in one batch: 3.2 s in all, each well within the 2 s timeout.
     const config = MEMORY_CONFIG('workers: 1\ntimeoutMs: 2000');
-    started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }));
+    const started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }));
     expect(started.pool.inTurn).toBe(true);
     expect(started.pool.concurrency).toBe(8);
     const input = started.broker.queue('in');
@@ -49,7 +44,7 @@ describe('a sync handleEvent on worker threads: batches run in turn, each messag
 
   it('counts a crash against the running message alone; those after it run again without a failure', async () => {
     const config = MEMORY_CONFIG('workers: 1\ntimeoutMs: 4000\nmaxWorkerCrashes: 2');
-    started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }), {
+    const started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }), {
       sets: ['consumer.maxAttempts=10'],
     });
     const input = started.broker.queue('in');
@@ -74,7 +69,7 @@ describe('a sync handleEvent on worker threads: batches run in turn, each messag
 
   it('stops a message past timeoutMs as its own crash; those after it run once, afterwards', async () => {
     const config = MEMORY_CONFIG('workers: 1\ntimeoutMs: 1500\nmaxWorkerCrashes: 1');
-    started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }));
+    const started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }));
     const input = started.broker.queue('in');
     for (const body of ['sleep-300', 'ok-1', 'always-loop', 'ok-2']) input.send(body);
     await started.running.finished(4);
@@ -95,7 +90,7 @@ describe('a sync handleEvent on worker threads: batches run in turn, each messag
 
   it('stays one message per task on child processes (no port to answer each on)', async () => {
     const config = MEMORY_CONFIG('workers: 1\nruntime: processes');
-    started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }));
+    const started = await startProcessor(projectDir(config, { 'handler.mjs': HANDLER }));
     expect(started.pool.inTurn).toBe(false);
     expect(started.pool.concurrency).toBe(1);
   }, 60_000);

@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { MEMORY_CONFIG, projectDir, startProcessor, type StartedProcessor } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { MEMORY_CONFIG, processorPerTest, projectDir } from './support.js';
 
-let started: StartedProcessor | undefined;
-afterEach(async () => {
-  await started?.running.stop();
-  await started?.pool.close();
-  started = undefined;
-});
+const startProcessor = processorPerTest();
 
 const HANDLER = `
 export function initContext(context) {
@@ -31,7 +26,7 @@ describe('switchyard process on the embedded bus', () => {
     const dir = projectDir(MEMORY_CONFIG('workers: 2\nenv:\n  - name: GREETING\n    value: hello'), {
       'handler.mjs': HANDLER,
     });
-    started = await startProcessor(dir);
+    const started = await startProcessor(dir);
     const input = started.broker.queue('in');
     for (const body of ['plain', 'none', 'null', 'object', 'record', 'many'])
       input.send(body, {}, { key: 'k' });
@@ -56,7 +51,7 @@ describe('switchyard process on the embedded bus', () => {
 
   it('gives SkipMessage, RejectMessage and a throw their usual outcomes', async () => {
     const dir = projectDir(MEMORY_CONFIG('workers: 1', 'kind: none'), { 'handler.mjs': HANDLER });
-    started = await startProcessor(dir, { sets: ['consumer.maxAttempts=2'] });
+    const started = await startProcessor(dir, { sets: ['consumer.maxAttempts=2'] });
     const input = started.broker.queue('in');
     input.send('skip');
     input.send('reject');
@@ -87,7 +82,7 @@ export async function handleEvent(context, data) {
 }
 `;
     const dir = projectDir(MEMORY_CONFIG('workers: 1'), { 'handler.mjs': handler });
-    started = await startProcessor(dir);
+    const started = await startProcessor(dir);
     // Auto: an async handleEvent gets 8 messages at once per worker, and a queue to match.
     expect(started.pool.concurrency).toBe(8);
     expect(started.config.processor.queueSize).toBe(16);
@@ -107,7 +102,7 @@ export async function handleEvent(context, data) {
     const dir = projectDir(MEMORY_CONFIG('moduleName: transform'), {
       'transform.ts': `export function handleEvent(context: { workerId: number }, data: Buffer): string {\n  return data.toString().toUpperCase();\n}\n`,
     });
-    started = await startProcessor(dir);
+    const started = await startProcessor(dir);
     started.broker.queue('in').send('shout');
     await started.running.finished(1);
     expect(started.texts('processor-out')).toEqual(['SHOUT']);

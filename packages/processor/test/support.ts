@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { afterEach } from 'vitest';
 import {
   DEAD_LETTER_ATTRIBUTES,
   MemoryBroker,
@@ -35,6 +36,20 @@ export interface StartedProcessor extends PreparedProcessor {
   /** Bodies on a memory queue, as text. */
   texts(queue: string): string[];
   deadLetters(queue: string): { body: string; reason: string }[];
+}
+
+/**
+ * For a test file: `startProcessor`, with the processor it started stopped (and its pool closed)
+ * after each test.
+ */
+export function processorPerTest(): typeof startProcessor {
+  let started: StartedProcessor | undefined;
+  afterEach(async () => {
+    await started?.running.stop();
+    await started?.pool.close();
+    started = undefined;
+  });
+  return async (dir, options) => (started = await startProcessor(dir, options));
 }
 
 /** Prepares and starts the processor of `dir/config.yaml` (memory bus, silent logs). */
