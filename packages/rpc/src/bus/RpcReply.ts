@@ -7,6 +7,15 @@ export interface RpcReply {
   readonly error?: RemoteErrorDetails;
 }
 
+/**
+ * The text of a reply a wire or lane answers a call with itself (it never reached a method, or its
+ * answer cannot travel): an RpcError with one of RpcErrorCodes.
+ */
+export function rpcErrorReply(correlationId: string, code: string, message: string): string {
+  const reply: RpcReply = { correlationId, error: { name: 'RpcError', message, code } };
+  return JSON.stringify(reply);
+}
+
 /** A reply from the wire, or undefined for anything that is not one (it is dropped). */
 export function parseReply(body: string): RpcReply | undefined {
   let value: unknown;

@@ -3,13 +3,16 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import {
   headers as natsHeaders,
   type Msg,
+  type MsgHdrs,
   type NatsConnection,
   type Subscription,
 } from '@nats-io/transport-node';
 import { boundedText, type DeadLetterDetails, type Transport, type TransportMessage } from '@switchyard/core';
 import { NATS_DEAD_LETTER_HEADERS, REASON_MAX_BYTES } from '@switchyard/nats';
+import { rpcErrorReply } from '../../bus/RpcReply.js';
 import { RpcErrorCodes } from '../../errors.js';
 import type { Logger } from './NatsWire.js';
+import { answerWhoServes, apiGroup } from './whoServes.js';
 
 export interface CoreCallLaneParts {
   readonly connection: NatsConnection;
@@ -17,8 +20,6 @@ export interface CoreCallLaneParts {
   readonly api: string;
   /** Where the API's calls are published (core NATS), served by a queue group of its daemons. */
   readonly subject: string;
-  /** Where clients ask who serves the API; answered with the methods (see NatsWire.served). */
-  readonly servedSubject: string;
   readonly methods: readonly string[];
   /** Where a call that failed is copied, with its reason, on JetStream (a stream keeps it). */
   readonly deadLetterSubject: string;
@@ -29,9 +30,6 @@ export interface CoreCallLaneParts {
   /** Gives the shared connection back (NatsClient.use()), at the end of close. */
   readonly releaseClient: () => Promise<void>;
 }
-
-/** The queue group of an API's daemons: `rpc-<api>`. */
-const QUEUE_GROUP_PREFIX = 'rpc-';
 
 /**
  * An API's calls over core NATS: a queue-group subscription (each call reaches one of the API's
@@ -67,21 +65,14 @@ export class CoreCallLane implements Transport {
 
   /** Subscribes; resolves once the server has both subscriptions, so a call from now on arrives. */
   async start(): Promise<void> {
-    const { connection, subject, servedSubject, api, methods } = this.#parts;
-    const queue = `${QUEUE_GROUP_PREFIX}${api}`;
+    const { connection, subject, api, methods } = this.#parts;
     this.#calls = connection.subscribe(subject, {
-      queue,
+      queue: apiGroup(api),
       callback: (error, message) => {
         if (error === null) this.#deliver(message);
       },
     });
-    const answer = JSON.stringify({ methods });
-    this.#served = connection.subscribe(servedSubject, {
-      queue,
-      callback: (error, message) => {
-        if (error === null && !this.#closed) message.respond(answer);
-      },
-    });
+    this.#served = answerWhoServes(connection, api, { methods });
     await connection.flush();
   }
 
@@ -134,8 +125,7 @@ export class CoreCallLane implements Transport {
 
   async deadLetter(message: TransportMessage, details: DeadLetterDetails): Promise<void> {
     const { js, deadLetterSubject, publishTimeoutMs } = this.#parts;
-    const headers = natsHeaders();
-    for (const [name, value] of Object.entries(message.attributes)) headers.set(name, value);
+    const headers = headersOf(message.attributes);
     headers.set(NATS_DEAD_LETTER_HEADERS.reason, boundedText(details.reason, REASON_MAX_BYTES));
     headers.set(NATS_DEAD_LETTER_HEADERS.attempts, String(details.attempts));
     headers.set(NATS_DEAD_LETTER_HEADERS.source, message.source);
@@ -228,21 +218,23 @@ export class CoreCallLane implements Transport {
     }
     const message = `${api}: ${maxWaiting} calls already wait for this daemon (rpc.natsMaxWaitingCalls); call again later, or run more daemons of the API`;
     logger.warn({ correlationId }, message);
-    connection.publish(
-      replyTo,
-      JSON.stringify({ correlationId, error: { name: 'RpcError', message, code: RpcErrorCodes.OVERLOADED } }),
-    );
+    connection.publish(replyTo, rpcErrorReply(correlationId, RpcErrorCodes.OVERLOADED, message));
   }
 
   #republish(message: TransportMessage): Promise<void> {
     const { connection, subject } = this.#parts;
-    const headers = natsHeaders();
-    for (const [name, value] of Object.entries(message.attributes)) headers.set(name, value);
     try {
-      connection.publish(subject, message.body ?? '', { headers });
+      connection.publish(subject, message.body ?? '', { headers: headersOf(message.attributes) });
     } catch (error) {
       this.#parts.logger.warn({ err: error, messageId: message.id }, 'could not hand a call back to the API');
     }
     return Promise.resolve();
   }
+}
+
+/** A call's attributes as NATS headers again (to hand it on, or with its dead-letter headers added). */
+function headersOf(attributes: Readonly<Record<string, string>>): MsgHdrs {
+  const headers = natsHeaders();
+  for (const [name, value] of Object.entries(attributes)) headers.set(name, value);
+  return headers;
 }

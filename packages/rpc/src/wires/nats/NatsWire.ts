@@ -9,11 +9,13 @@ import {
 import { headers as natsHeaders, RequestError, type NatsConnection } from '@nats-io/transport-node';
 import type { createLogger } from '@switchyard/core';
 import { lookUp, MEDIA_TYPE_HEADER, NatsConfig, NatsTransport, type NatsClient } from '@switchyard/nats';
+import { rpcErrorReply } from '../../bus/RpcReply.js';
 import { RpcErrorCodes, rpcError } from '../../errors.js';
 import { wireAddresses } from '../../wire/addresses.js';
 import { RpcRequest } from '../../wire/RpcRequest.js';
 import type { Inbox, Lane, OutgoingCall, RpcWire, Served } from '../../wire/RpcWire.js';
 import { CoreCallLane } from './CoreCallLane.js';
+import { answerWhoServes, apiGroup, servedSubject, type ServedAnswer } from './whoServes.js';
 import {
   ensureDurable,
   ensureStreams,
@@ -42,20 +44,9 @@ export function durableCallSubject(api: string): string {
   return `rpc.${api}`;
 }
 
-/** Where a client asks who serves an API; a daemon of it answers with its methods. */
-export function servedSubject(api: string): string {
-  return `switchyard.served.${api}`;
-}
-
 /** How an API's calls travel: over core NATS, or stored in the SWITCHYARD_RPC work queue. */
 type CallPath = 'core' | 'durable';
 type ServedVia = { readonly served: false } | (Served & { readonly served: true; readonly path: CallPath });
-
-/** A serving daemon's answer on servedSubject. */
-interface ServedAnswer {
-  readonly methods: readonly string[];
-  readonly durable?: boolean;
-}
 
 export type Logger = ReturnType<typeof createLogger>;
 
@@ -263,10 +254,7 @@ export class NatsWire implements RpcWire {
           this.#served.delete(bouncedApi);
           const text = `${bouncedApi}: no daemon took the call on ${coreCallSubject(bouncedApi)} (the API's daemons have stopped)`;
           this.#inboxReplies.get(Number(bouncedInbox))?.(
-            JSON.stringify({
-              correlationId,
-              error: { name: 'RpcError', message: text, code: RpcErrorCodes.API_UNKNOWN },
-            }),
+            rpcErrorReply(correlationId, RpcErrorCodes.API_UNKNOWN, text),
           );
         },
       });
@@ -305,7 +293,6 @@ export class NatsWire implements RpcWire {
         js,
         api,
         subject: coreCallSubject(api),
-        servedSubject: servedSubject(api),
         methods,
         deadLetterSubject: natsDeadLetterSubject(coreCallSubject(api)),
         maxWaiting: maxWaitingCalls || 16 * concurrency,
@@ -323,13 +310,7 @@ export class NatsWire implements RpcWire {
       filterSubject: address,
       deliverPolicy: DeliverPolicy.All,
     });
-    const answer: ServedAnswer = { methods, durable: true };
-    const responder = connection.subscribe(servedSubject(api), {
-      queue: durableOf(api),
-      callback: (error, message) => {
-        if (error === null) message.respond(JSON.stringify(answer));
-      },
-    });
+    const responder = answerWhoServes(connection, api, { methods, durable: true });
     await connection.flush();
     // The durable stays: calls made while this API's daemons restart wait in it.
     return { ...lane, withdraw: async () => responder.unsubscribe() };
@@ -427,7 +408,7 @@ export class NatsWire implements RpcWire {
 
 /** The durable that an API's daemons share. */
 export function durableOf(api: string): string {
-  return `rpc-${api}`;
+  return apiGroup(api);
 }
 
 /** A request nobody answered in time (nats-core's TimeoutError, itself or as a RequestError's cause). */

@@ -4,14 +4,8 @@ import { NATS_CLIENT, NatsClient, NatsConfig } from '@switchyard/nats';
 import type { RpcWire } from '../../wire/RpcWire.js';
 import { NatsWire, type Logger } from './NatsWire.js';
 
-export {
-  NatsWire,
-  SERVED_TTL_MS,
-  coreCallSubject,
-  durableOf,
-  servedSubject,
-  type NatsWireParts,
-} from './NatsWire.js';
+export { NatsWire, SERVED_TTL_MS, coreCallSubject, durableOf, type NatsWireParts } from './NatsWire.js';
+export { servedSubject } from './whoServes.js';
 export {
   EVENTS_DEAD_LETTER_STREAM,
   EVENTS_STREAM,

@@ -11,6 +11,7 @@ import {
   SqsErrorCodes,
   SqsTransport,
 } from '@switchyard/sqs';
+import { rpcErrorReply } from '../../bus/RpcReply.js';
 import { RpcErrorCodes, rpcError } from '../../errors.js';
 import { wireAddresses } from '../../wire/addresses.js';
 import type { Lane, RpcWire, Served } from '../../wire/RpcWire.js';
@@ -251,10 +252,7 @@ function withinSqsLimit(body: string, logger: SqsWireLogger): string {
   const { correlationId } = JSON.parse(body) as { correlationId: string };
   const message = `the reply is ${bytes} bytes; SQS carries at most ${MAX_MESSAGE_BYTES} bytes per message`;
   logger.warn({ correlationId, bytes }, `${message}; the caller gets an error instead`);
-  return JSON.stringify({
-    correlationId,
-    error: { name: 'RpcError', message, code: RpcErrorCodes.REMOTE_FAILED },
-  });
+  return rpcErrorReply(correlationId, RpcErrorCodes.REMOTE_FAILED, message);
 }
 
 /** A clear error before SQS refuses it: a message and its attributes stop at 256 KiB. */
