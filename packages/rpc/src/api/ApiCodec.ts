@@ -12,9 +12,17 @@ import { apiMetadata, type ApiClass, type ApiMetadata, type MethodMetadata } fro
 const cache = new WeakMap<ApiClass, ApiCodec>();
 
 /**
+ * A value now, or a Promise of it. The compiled checks settle at once, and a call crosses four of
+ * them (parameters and result, on each side): awaiting each as a Promise was a quarter of the
+ * promises a call made. A mismatch is always a rejected Promise, never a synchronous throw, as in
+ * core's MessageCodec, so `await` on the result is always right.
+ */
+export type Settling<T> = T | Promise<T>;
+
+/**
  * Validation of one API's parameters, results and event payloads, on the way out and on the way
  * in, with core's codec (compiled validation where the schema allows). A mismatch names the call
- * and the schema.
+ * and the schema. What passes a compiled check is returned as is, not as a Promise (`Settling`).
  */
 export class ApiCodec {
   readonly #codec: MessageCodec;
@@ -58,37 +66,40 @@ export class ApiCodec {
   }
 
   /** Validated parameters as JSON data, ready to travel. */
-  async encodeParams(method: MethodMetadata, params: object): Promise<Record<string, unknown>> {
+  encodeParams(method: MethodMetadata, params: object): Settling<Record<string, unknown>> {
     return this.#fields(method.params, params, `${this.name}.${method.name}: parameters`);
   }
 
-  async decodeParams(method: MethodMetadata, params: Record<string, unknown>): Promise<object> {
+  decodeParams(method: MethodMetadata, params: Record<string, unknown>): Settling<object> {
     return this.#decode(method.params, params, `${this.name}.${method.name}: parameters`);
   }
 
-  async encodeResult(method: MethodMetadata, result: unknown): Promise<Record<string, unknown> | undefined> {
+  encodeResult(method: MethodMetadata, result: unknown): Settling<Record<string, unknown> | undefined> {
     const where = `${this.name}.${method.name}: result`;
     if (method.returns === undefined) {
       if (result !== undefined)
-        throw rpcError(
-          RpcErrorCodes.SCHEMA_MISMATCH,
-          `${where} must be empty (the method declares no returns)`,
+        return Promise.reject(
+          rpcError(RpcErrorCodes.SCHEMA_MISMATCH, `${where} must be empty (the method declares no returns)`),
         );
       return undefined;
     }
     if (typeof result !== 'object' || result === null)
-      throw rpcError(
-        RpcErrorCodes.SCHEMA_MISMATCH,
-        `${where} must be a ${method.returns.name}, got ${typeof result}`,
+      return Promise.reject(
+        rpcError(
+          RpcErrorCodes.SCHEMA_MISMATCH,
+          `${where} must be a ${method.returns.name}, got ${typeof result}`,
+        ),
       );
     return this.#fields(method.returns, result, where);
   }
 
-  async decodeResult(method: MethodMetadata, result: unknown): Promise<unknown> {
+  decodeResult(method: MethodMetadata, result: unknown): Settling<unknown> {
     const where = `${this.name}.${method.name}: result`;
     if (method.returns === undefined) return undefined;
     if (typeof result !== 'object' || result === null || Array.isArray(result))
-      throw rpcError(RpcErrorCodes.SCHEMA_MISMATCH, `${where} must be a ${method.returns.name} object`);
+      return Promise.reject(
+        rpcError(RpcErrorCodes.SCHEMA_MISMATCH, `${where} must be a ${method.returns.name} object`),
+      );
     return this.#decode(method.returns, result as Record<string, unknown>, where);
   }
 
@@ -120,23 +131,31 @@ export class ApiCodec {
         RpcErrorCodes.USAGE,
         `${request.api}.${request.method}: idempotencyKey must be 1 to 200 printable ASCII characters without spaces, got ${JSON.stringify(key)}`,
       );
-    return JSON.stringify({ mediaType: RpcRequest.mediaType, ...request });
+    const { api, method, correlationId, replyTo, deadline, params } = request;
+    const envelope = {
+      mediaType: RpcRequest.mediaType,
+      api,
+      method,
+      correlationId,
+      replyTo,
+      deadline,
+      params,
+    };
+    return JSON.stringify(key === undefined ? envelope : { ...envelope, idempotencyKey: key });
   }
 
-  async #fields(schema: SchemaClass, value: object, where: string): Promise<Record<string, unknown>> {
-    try {
-      return (await this.#codec.encodeFields(mediaTypeOf(schema), value)) as Record<string, unknown>;
-    } catch (error) {
-      throw mismatch(where, error);
-    }
+  #fields(schema: SchemaClass, value: object, where: string): Settling<Record<string, unknown>> {
+    const fields = this.#codec.encodeFields(mediaTypeOf(schema), value) as Settling<Record<string, unknown>>;
+    return fields instanceof Promise
+      ? fields.catch((error: unknown) => Promise.reject(mismatch(where, error)))
+      : fields;
   }
 
-  async #decode(schema: SchemaClass, fields: Record<string, unknown>, where: string): Promise<object> {
-    try {
-      return await this.#codec.decode(mediaTypeOf(schema), fields);
-    } catch (error) {
-      throw mismatch(where, error);
-    }
+  #decode(schema: SchemaClass, fields: Record<string, unknown>, where: string): Settling<object> {
+    const decoded = this.#codec.decode(mediaTypeOf(schema), fields);
+    return decoded instanceof Promise
+      ? decoded.catch((error: unknown) => Promise.reject(mismatch(where, error)))
+      : decoded;
   }
 }
 

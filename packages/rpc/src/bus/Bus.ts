@@ -33,8 +33,8 @@ export const DEFAULT_RESEND_INTERVAL_MS = 1000;
 const wireOwners = new WeakSet<Bus>();
 
 interface Pending {
-  resolve(reply: RpcReply): void;
-  reject(error: Error): void;
+  /** The reply, or the error the call ends with (timeout, bus closed): resolved, never rejected. */
+  settle(answer: RpcReply | Error): void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -53,6 +53,12 @@ export class Bus {
   readonly #listeners = new Set<string>();
   #inbox: Inbox | undefined;
   #replyTo = '';
+  /**
+   * Correlation ids are this bus's random prefix and a counter: unique across clients as a uuid
+   * is (the prefix is one), and the default idempotency key of an idempotent call.
+   */
+  readonly #idPrefix = `${randomUUID()}-`;
+  #sequence = 0;
   #closed = false;
 
   /** Opens a bus: its reply channel exists before the first call. */
@@ -98,7 +104,7 @@ export class Bus {
     this.#closed = true;
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
-      pending.reject(rpcError(RpcErrorCodes.BUS_CLOSED, 'the bus was closed before the reply arrived'));
+      pending.settle(rpcError(RpcErrorCodes.BUS_CLOSED, 'the bus was closed before the reply arrived'));
       this.#pending.delete(id);
     }
     await this.#inbox?.close();
@@ -133,8 +139,9 @@ export class Bus {
     const deadline = Math.min(own, callScope.getStore()?.deadline ?? Infinity);
     // A nested call whose parent's time is up is not sent: nobody would wait for its reply.
     if (deadline <= now) throw new RpcTimeoutError(codec.name, method.name, 0);
-    const plain = await codec.encodeParams(method, params);
-    const correlationId = randomUUID();
+    const encoded = codec.encodeParams(method, params);
+    const plain = encoded instanceof Promise ? await encoded : encoded;
+    const correlationId = `${this.#idPrefix}${(++this.#sequence).toString(36)}`;
     const idempotencyKey = method.idempotent ? (options.idempotencyKey ?? correlationId) : undefined;
     const body = codec.encodeRequest({
       api: codec.name,
@@ -145,16 +152,16 @@ export class Bus {
       params: plain,
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
-    const reply = new Promise<RpcReply>((resolve, reject) => {
+    // Settled with an Error rather than rejected: the deadline may pass while the send still waits
+    // (a broker outage), and a rejection nobody awaits yet would be unhandled.
+    const reply = new Promise<RpcReply | Error>((settle) => {
       const timer = setTimeout(() => {
         this.#pending.delete(correlationId);
-        reject(new RpcTimeoutError(codec.name, method.name, deadline - now));
+        settle(new RpcTimeoutError(codec.name, method.name, deadline - now));
       }, deadline - now);
-      this.#pending.set(correlationId, { resolve, reject, timer });
+      this.#pending.set(correlationId, { settle, timer });
     });
     const call = { body, correlationId, deadline, replyTo: this.#replyTo };
-    // The deadline may pass while the send still waits (a broker outage): handled below, not unhandled.
-    reply.catch(() => undefined);
     try {
       await this.#wire.sendCall(codec.name, call);
     } catch (error) {
@@ -171,9 +178,11 @@ export class Bus {
         : setInterval(() => {
             this.#wire.sendCall(codec.name, call).catch(() => undefined);
           }, this.#resendIntervalMs);
-    const { result, error } = await reply.finally(() => clearInterval(resend));
-    if (error !== undefined) throw new RemoteError(codec.name, method.name, error);
-    return codec.decodeResult(method, result);
+    const answer = await reply;
+    clearInterval(resend);
+    if (answer instanceof Error) throw answer;
+    if (answer.error !== undefined) throw new RemoteError(codec.name, method.name, answer.error);
+    return codec.decodeResult(method, answer.result);
   }
 
   async fire(apiClass: ApiClass, event: string, payload: object): Promise<void> {
@@ -264,7 +273,7 @@ export class Bus {
     if (reply === undefined || pending === undefined) return;
     clearTimeout(pending.timer);
     this.#pending.delete(reply.correlationId);
-    pending.resolve(reply);
+    pending.settle(reply);
   }
 }
 

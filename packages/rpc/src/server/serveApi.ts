@@ -36,17 +36,10 @@ export function serveApi(
   options: ServeOptions,
   runOnce: RunOnce,
 ): BoundHandler {
-  const reply = async (
-    request: RpcRequest,
-    body: Omit<RpcReply, 'correlationId'>,
-    context: HandlerContext,
-  ) => {
-    const sent = await wire.sendReply(
-      request.replyTo,
-      JSON.stringify({ correlationId: request.correlationId, ...body }),
-    );
-    if (!sent) context.logger.warn({ replyTo: request.replyTo }, 'the caller has gone; reply dropped');
-  };
+  const reply = (request: RpcRequest, body: Omit<RpcReply, 'correlationId'>, context: HandlerContext) =>
+    wire.sendReply(request.replyTo, replyText(request.correlationId, body)).then((sent) => {
+      if (!sent) context.logger.warn({ replyTo: request.replyTo }, 'the caller has gone; reply dropped');
+    });
   const refuse = async (request: RpcRequest, code: string, message: string, context: HandlerContext) => {
     await reply(request, { error: { name: 'RpcError', message, code } }, context);
     throw new RejectMessage(message);
@@ -72,7 +65,8 @@ export function serveApi(
       if (late >= 0) throw new SkipMessage(`${where}: its deadline passed ${late} ms ago; not started`);
       let params: object;
       try {
-        params = await codec.decodeParams(method, request.params);
+        const decoded = codec.decodeParams(method, request.params);
+        params = decoded instanceof Promise ? await decoded : decoded;
       } catch (error) {
         return refuse(request, RpcErrorCodes.SCHEMA_MISMATCH, (error as Error).message, context);
       }
@@ -82,7 +76,8 @@ export function serveApi(
           const returned = await callScope.run({ deadline: request.deadline }, () =>
             (implementation as Implementation).call(instance, params, call),
           );
-          const result = await codec.encodeResult(method, returned);
+          const encoded = codec.encodeResult(method, returned);
+          const result = encoded instanceof Promise ? await encoded : encoded;
           return result === undefined ? {} : { result };
         } catch (error) {
           return { error: describe(error, options.exposeStacks) };
@@ -143,6 +138,11 @@ async function runClaimed(
       ),
     );
   return { answer, ran: true };
+}
+
+/** The reply's text: the correlation id first, then the result or the error. */
+function replyText(correlationId: string, { result, error }: Omit<RpcReply, 'correlationId'>): string {
+  return JSON.stringify(error === undefined ? { correlationId, result } : { correlationId, error });
 }
 
 function describe(error: unknown, exposeStacks: boolean): RemoteErrorDetails {

@@ -54,6 +54,7 @@ export class CoreCallLane implements Transport {
   #waiting: TransportMessage[] = [];
   #head = 0;
   #wake: (() => void) | undefined;
+  #wakeQueued = false;
   readonly #retries = new Map<NodeJS.Timeout, TransportMessage>();
   #calls: Subscription | undefined;
   #served: Subscription | undefined;
@@ -178,7 +179,14 @@ export class CoreCallLane implements Transport {
 
   #push(message: TransportMessage): void {
     this.#waiting.push(message);
-    this.#wake?.();
+    if (this.#wake === undefined || this.#wakeQueued) return;
+    // The parser delivers every call of one socket read before this runs: a waiting receive takes
+    // them together, so their replies leave in one write rather than the first alone.
+    this.#wakeQueued = true;
+    queueMicrotask(() => {
+      this.#wakeQueued = false;
+      this.#wake?.();
+    });
   }
 
   #count(): number {

@@ -47,6 +47,12 @@ export function durableCallSubject(api: string): string {
 /** How an API's calls travel: over core NATS, or stored in the SWITCHYARD_RPC work queue. */
 type CallPath = 'core' | 'durable';
 type ServedVia = { readonly served: false } | (Served & { readonly served: true; readonly path: CallPath });
+/** A "served" answer believed until `until`; `path` once it is known to be a yes. */
+interface ServedEntry {
+  readonly until: number;
+  readonly answer: Promise<ServedVia>;
+  path: CallPath | undefined;
+}
 
 export type Logger = ReturnType<typeof createLogger>;
 
@@ -83,8 +89,10 @@ export class NatsWire implements RpcWire {
   readonly name = 'nats';
   readonly #parts: NatsWireParts;
   readonly #release: () => Promise<void>;
-  readonly #served = new Map<string, { readonly until: number; readonly answer: Promise<ServedVia> }>();
+  readonly #served = new Map<string, ServedEntry>();
   #ready: Promise<{ connection: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined;
+  /** The connection once `#ready` has it: the per-call paths publish without awaiting it again. */
+  #connection: NatsConnection | undefined;
   #streams: Promise<void> | undefined;
   readonly #inboxes = new Set<Inbox>();
   /** Each open inbox's number (by address) and reply handler: where a bounced core call is answered. */
@@ -108,18 +116,23 @@ export class NatsWire implements RpcWire {
    * running, the API's durable exists (durable calls wait in it while its daemons restart). A yes
    * is cached for SERVED_TTL_MS.
    */
-  async served(api: string): Promise<ServedVia> {
-    const now = Date.now();
+  served(api: string): Promise<ServedVia> {
     const cached = this.#served.get(api);
-    if (cached !== undefined && cached.until > now) return cached.answer;
+    if (cached !== undefined && cached.until > Date.now()) return cached.answer;
+    return this.#learn(api);
+  }
+
+  async #learn(api: string): Promise<ServedVia> {
     const answer = this.#ask(api);
-    this.#served.set(api, { until: now + SERVED_TTL_MS, answer });
+    const entry: ServedEntry = { until: Date.now() + SERVED_TTL_MS, answer, path: undefined };
+    this.#served.set(api, entry);
     // Only a yes is kept: an API that starts being served is callable at once.
     const found = await answer.catch((error: unknown) => {
       this.#served.delete(api);
       throw error;
     });
     if (!found.served) this.#served.delete(api);
+    else entry.path = found.path;
     return found;
   }
 
@@ -145,20 +158,30 @@ export class NatsWire implements RpcWire {
    * stores it; a call lost with its daemon ends in the caller's timeout, or an idempotent resend).
    * Else to the SWITCHYARD_RPC stream, confirmed.
    */
-  async sendCall(api: string, call: OutgoingCall): Promise<void> {
+  sendCall(api: string, call: OutgoingCall): Promise<void> {
+    const known = this.#served.get(api);
+    const connection = this.#connection;
+    // The bus has just asked `served`, so the path is known: a core call is one publish, no await.
+    if (known?.path === 'core' && known.until > Date.now() && connection !== undefined) {
+      try {
+        this.#sendCore(connection, api, call);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      return Promise.resolve();
+    }
+    return this.#sendCall(api, call);
+  }
+
+  async #sendCall(api: string, call: OutgoingCall): Promise<void> {
     const path = await this.#pathOf(api);
-    const headers = natsHeaders();
-    headers.set(DEADLINE_HEADER, String(call.deadline));
     if (path === 'core') {
-      // The envelope names its media type: a core call carries only its deadline as a header
-      // (headers are parsed on every delivery; a stored call keeps both for other readers).
       const { connection } = await this.#connect();
-      connection.publish(coreCallSubject(api), call.body, {
-        headers,
-        reply: this.#callBounce(connection, api, call),
-      });
+      this.#sendCore(connection, api, call);
       return;
     }
+    const headers = natsHeaders();
+    headers.set(DEADLINE_HEADER, String(call.deadline));
     headers.set(MEDIA_TYPE_HEADER, RpcRequest.mediaType);
     const { js } = await this.#connect();
     try {
@@ -176,6 +199,15 @@ export class NatsWire implements RpcWire {
         );
       throw error;
     }
+  }
+
+  /**
+   * A core call: published, not confirmed, and without headers. The envelope carries the deadline
+   * and names its media type, and headers cost an encoding here and a parse on every delivery (a
+   * stored call keeps both as headers for other readers).
+   */
+  #sendCore(connection: NatsConnection, api: string, call: OutgoingCall): void {
+    connection.publish(coreCallSubject(api), call.body, { reply: this.#callBounce(connection, api, call) });
   }
 
   /** The path the API's daemons take calls on; 'durable' when nobody is known to (the stream decides). */
@@ -221,16 +253,25 @@ export class NatsWire implements RpcWire {
    * false only when it could not be sent. Never throws: a failed reply must not make the daemon run
    * the call again.
    */
-  async sendReply(address: string, body: string): Promise<boolean> {
+  sendReply(address: string, body: string): Promise<boolean> {
+    const connection = this.#connection;
+    if (connection === undefined)
+      return this.#connect().then(
+        () => this.sendReply(address, body),
+        (error: unknown) => this.#replyFailed(address, error),
+      );
     try {
-      const { connection } = await this.#connect();
       const bounce = this.#bounceSubject(connection);
       connection.publish(address, body, { reply: `${bounce}.${address.slice(INBOX_PREFIX.length)}` });
-      return true;
+      return Promise.resolve(true);
     } catch (error) {
-      this.#parts.logger.warn({ err: error, replyTo: address }, `could not send the reply to ${address}`);
-      return false;
+      return Promise.resolve(this.#replyFailed(address, error));
     }
+  }
+
+  #replyFailed(address: string, error: unknown): false {
+    this.#parts.logger.warn({ err: error, replyTo: address }, `could not send the reply to ${address}`);
+    return false;
   }
 
   /**
@@ -387,7 +428,9 @@ export class NatsWire implements RpcWire {
   #connect(): Promise<{ connection: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> {
     this.#ready ??= (async () => {
       const connection = await this.#parts.client.connection();
-      return { connection, js: jetstream(connection), jsm: await jetstreamManager(connection) };
+      const ready = { connection, js: jetstream(connection), jsm: await jetstreamManager(connection) };
+      this.#connection = connection;
+      return ready;
     })().catch((error: unknown) => {
       this.#ready = undefined;
       throw error;
