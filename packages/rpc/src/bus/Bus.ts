@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { schemaMediaType } from '@switchyard/core';
 import { ApiCodec } from '../api/ApiCodec.js';
 import type { ApiClient, CallOptions, EventClient, EventListener, ListenOptions } from '../api/ApiClient.js';
@@ -54,10 +54,11 @@ export class Bus {
   #inbox: Inbox | undefined;
   #replyTo = '';
   /**
-   * Correlation ids are this bus's random prefix and a counter: unique across clients as a uuid
-   * is (the prefix is one), and the default idempotency key of an idempotent call.
+   * Correlation ids are this bus's random prefix (64 bits, 16 hex digits) and a counter: unique
+   * across clients (they are the default idempotency key of an idempotent call), and short, since
+   * each is parsed in every call's and reply's subject line on NATS.
    */
-  readonly #idPrefix = `${randomUUID()}-`;
+  readonly #idPrefix = `${randomBytes(8).toString('hex')}-`;
   #sequence = 0;
   #closed = false;
 
