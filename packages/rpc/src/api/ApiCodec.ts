@@ -67,19 +67,21 @@ export class ApiCodec {
 
   /** Validated parameters as JSON data, ready to travel. */
   encodeParams(method: MethodMetadata, params: object): Settling<Record<string, unknown>> {
-    return this.#fields(method.params, params, `${this.name}.${method.name}: parameters`);
+    return this.#fields(method.params, params, method, 'parameters');
   }
 
   decodeParams(method: MethodMetadata, params: Record<string, unknown>): Settling<object> {
-    return this.#decode(method.params, params, `${this.name}.${method.name}: parameters`);
+    return this.#decode(method.params, params, method, 'parameters');
   }
 
   encodeResult(method: MethodMetadata, result: unknown): Settling<Record<string, unknown> | undefined> {
-    const where = `${this.name}.${method.name}: result`;
     if (method.returns === undefined) {
       if (result !== undefined)
         return Promise.reject(
-          rpcError(RpcErrorCodes.SCHEMA_MISMATCH, `${where} must be empty (the method declares no returns)`),
+          rpcError(
+            RpcErrorCodes.SCHEMA_MISMATCH,
+            `${this.#where(method, 'result')} must be empty (the method declares no returns)`,
+          ),
         );
       return undefined;
     }
@@ -87,20 +89,22 @@ export class ApiCodec {
       return Promise.reject(
         rpcError(
           RpcErrorCodes.SCHEMA_MISMATCH,
-          `${where} must be a ${method.returns.name}, got ${typeof result}`,
+          `${this.#where(method, 'result')} must be a ${method.returns.name}, got ${typeof result}`,
         ),
       );
-    return this.#fields(method.returns, result, where);
+    return this.#fields(method.returns, result, method, 'result');
   }
 
   decodeResult(method: MethodMetadata, result: unknown): Settling<unknown> {
-    const where = `${this.name}.${method.name}: result`;
     if (method.returns === undefined) return undefined;
     if (typeof result !== 'object' || result === null || Array.isArray(result))
       return Promise.reject(
-        rpcError(RpcErrorCodes.SCHEMA_MISMATCH, `${where} must be a ${method.returns.name} object`),
+        rpcError(
+          RpcErrorCodes.SCHEMA_MISMATCH,
+          `${this.#where(method, 'result')} must be a ${method.returns.name} object`,
+        ),
       );
-    return this.#decode(method.returns, result as Record<string, unknown>, where);
+    return this.#decode(method.returns, result as Record<string, unknown>, method, 'result');
   }
 
   /** The event as wire text (media type and fields), validated. */
@@ -144,23 +148,46 @@ export class ApiCodec {
     return JSON.stringify(key === undefined ? envelope : { ...envelope, idempotencyKey: key });
   }
 
-  #fields(schema: SchemaClass, value: object, where: string): Settling<Record<string, unknown>> {
+  #fields(
+    schema: SchemaClass,
+    value: object,
+    method: MethodMetadata,
+    part: Part,
+  ): Settling<Record<string, unknown>> {
     const fields = this.#codec.encodeFields(mediaTypeOf(schema), value) as Settling<Record<string, unknown>>;
-    return fields instanceof Promise
-      ? fields.catch((error: unknown) => Promise.reject(mismatch(where, error)))
-      : fields;
+    if (!(fields instanceof Promise)) return fields;
+    return fields.catch((error: unknown) => Promise.reject(mismatch(this.#where(method, part), error)));
   }
 
-  #decode(schema: SchemaClass, fields: Record<string, unknown>, where: string): Settling<object> {
+  #decode(
+    schema: SchemaClass,
+    fields: Record<string, unknown>,
+    method: MethodMetadata,
+    part: Part,
+  ): Settling<object> {
     const decoded = this.#codec.decode(mediaTypeOf(schema), fields);
-    return decoded instanceof Promise
-      ? decoded.catch((error: unknown) => Promise.reject(mismatch(where, error)))
-      : decoded;
+    if (!(decoded instanceof Promise)) return decoded;
+    return decoded.catch((error: unknown) => Promise.reject(mismatch(this.#where(method, part), error)));
+  }
+
+  /** `example.helloWorld: parameters`, for a mismatch's message (built only when there is one). */
+  #where(method: MethodMetadata, part: Part): string {
+    return `${this.name}.${method.name}: ${part}`;
   }
 }
 
+type Part = 'parameters' | 'result';
+
+const mediaTypes = new WeakMap<SchemaClass, string>();
+
+/** The schema's media type, read from its metadata once (reflect-metadata costs a lookup chain). */
 function mediaTypeOf(schema: SchemaClass): string {
-  return schemaMediaType(schema)!; // checked by @rpc and @event
+  let mediaType = mediaTypes.get(schema);
+  if (mediaType === undefined) {
+    mediaType = schemaMediaType(schema)!; // checked by @rpc and @event
+    mediaTypes.set(schema, mediaType);
+  }
+  return mediaType;
 }
 
 function mismatch(where: string, error: unknown): SwitchyardError {

@@ -123,17 +123,16 @@ export class Bus {
       throw rpcError(RpcErrorCodes.USAGE, 'open the bus with createBus or Bus.open before calling');
     const codec = ApiCodec.of(apiClass);
     const method = codec.method(methodName);
-    const where = `${codec.name}.${method.name}`;
     const served = await this.#wire.served(codec.name);
     if (!served.served)
       throw rpcError(
         RpcErrorCodes.API_UNKNOWN,
-        `${where}: no daemon serves the ${codec.name} API on the ${this.#wire.name} bus`,
+        `${codec.name}.${method.name}: no daemon serves the ${codec.name} API on the ${this.#wire.name} bus`,
       );
     if (served.methods !== undefined && !served.methods.has(method.name))
       throw rpcError(
         RpcErrorCodes.METHOD_UNKNOWN,
-        `${where}: the daemon serving ${codec.name} has no method ${method.name} (it serves: ${[...served.methods].join(', ')}); deploy the same API version on both sides`,
+        `${codec.name}.${method.name}: the daemon serving ${codec.name} has no method ${method.name} (it serves: ${[...served.methods].join(', ')}); deploy the same API version on both sides`,
       );
     const now = Date.now();
     const own = now + positiveMs(options.deadlineMs ?? this.#defaultDeadlineMs, 'deadlineMs');
