@@ -10,15 +10,16 @@ const silent = pino({ level: 'silent' });
 
 /**
  * SQS transport settings for the suite: a 3 s lease (the crash and extend cases wait for one), a
- * 20 s long poll (so the close case fails if an aborted receive waited for its poll to end), and
- * one poller, so a receive that returned leaves no poll in flight that could lease the message
- * again behind the test's back.
+ * 20 s long poll with `waitForPollsAtStop` off (so the close case fails if close waited for its poll
+ * to end; the default, waiting, is test/sqs/stopPolls.test.ts's), and one poller, so a receive that
+ * returned leaves no poll in flight that could lease the message again behind the test's back.
  */
 function settings(queueUrl: string, server: SqsServer, deadLetterQueueUrl: string): SqsConfig {
   return Object.assign(new SqsConfig(), {
     queueUrl,
     endpointUrl: server.endpoint,
     waitTimeSeconds: 20,
+    waitForPollsAtStop: false,
     visibilityTimeoutSeconds: 3,
     pollers: 1,
     deadLetterQueueUrl,

@@ -15,6 +15,12 @@ export class SqsConfig {
   @IsString() region = '';
   /** Long-poll wait of one ReceiveMessage call. */
   @IsInt() @Min(0) @Max(20) waitTimeSeconds = 20;
+  /**
+   * At stop, let the long polls in flight end (at most `waitTimeSeconds`) and send what they receive
+   * back to the queue at once. Off, a stop cuts them off without waiting, but SQS keeps a cut-off poll
+   * open for the rest of its wait: a message arriving then is hidden for its visibility timeout.
+   */
+  @IsBoolean() waitForPollsAtStop = true;
   /** Lease of a received message; 0 means the queue's own VisibilityTimeout attribute. */
   @IsInt() @Min(0) @Max(43_200) visibilityTimeoutSeconds = 0;
   /** ReceiveMessage calls in flight at once, together asking for no more than the daemon's free room. */

@@ -9,9 +9,17 @@ export interface PollerOptions {
   readonly pollers: number;
   /** Most messages one ReceiveMessage asks for (SQS allows 1–10). */
   readonly perCall: number;
+  /**
+   * At `drain`, let the polls in flight end on their own (at most `waitTimeSeconds`) instead of
+   * cutting them off: see `drain`.
+   */
+  readonly waitForPollsAtStop: boolean;
   /** Takes messages that arrive after a `take` was aborted (the daemon stops): nobody will take them. */
   readonly handBack: (messages: Message[]) => void;
 }
+
+/** Beyond its wait, how long `drain` gives a poll to answer before cutting it off (a slow network). */
+const ANSWER_GRACE_MS = 5000;
 
 /**
  * Keeps up to `pollers` ReceiveMessage long polls in flight, together asking for no more than the
@@ -19,8 +27,7 @@ export interface PollerOptions {
  * waiting, so a full daemon never receives (backpressure); a poll still running when `take` returns
  * keeps its messages for the next `take`. When a `take`'s signal aborts (the daemon stops), what is
  * buffered and what the polls still in flight bring goes to `handBack` as it arrives. Those polls are
- * not cut off: the server may already have leased messages to one, which would then stay hidden for
- * a whole visibility timeout. `drain` (at close) cuts off what is left.
+ * not cut off then, nor by default at `drain` (close): see `drain`.
  */
 export class SqsPoller {
   #buffer: Message[] = [];
@@ -33,7 +40,7 @@ export class SqsPoller {
   #error: Error | undefined;
   /** Set while no `take` will come: arrivals go to `handBack`. */
   #handingBack = false;
-  /** Cuts off the polls in flight at close: an empty queue must not hold it for `waitTimeSeconds`. */
+  /** Cuts off the polls in flight at close, when `waitForPollsAtStop` is off or a poll overstays. */
   readonly #cutOff = new AbortController();
 
   constructor(
@@ -76,12 +83,31 @@ export class SqsPoller {
     }
   }
 
+  /** ReceiveMessage calls in flight now. */
+  get pollsInFlight(): number {
+    return this.#polls.size;
+  }
+
   /**
-   * At close: cuts off the polls in flight and returns every message received but not taken. A poll
-   * cut off after the server answered leaves its messages invisible until their visibility timeout
-   * ends: late, never lost.
+   * At close: returns every message received but not taken, once the polls in flight have ended.
+   * By default (`waitForPollsAtStop`) it waits for them, at most `waitTimeSeconds`: SQS does not
+   * notice a poll the client gave up on, so a cut-off poll stays open on the server for the rest of
+   * its wait and leases whatever arrives meanwhile to nobody, hidden for a whole visibility timeout
+   * (on AWS as on ElasticMQ and fauxqs). Waiting, each such message is handed back instead, visible
+   * at once to the next consumer: a restarted service's first calls and messages are not held up.
+   * With the option off the polls are cut off at once (a prompt close; such messages are late, never
+   * lost).
    */
   async drain(): Promise<Message[]> {
+    this.#handingBack = true;
+    if (this.options.waitForPollsAtStop && this.#polls.size > 0) {
+      const overstayed = setTimeout(
+        () => this.#cutOff.abort(),
+        this.options.waitTimeSeconds * 1000 + ANSWER_GRACE_MS,
+      );
+      await Promise.allSettled([...this.#polls]);
+      clearTimeout(overstayed);
+    }
     this.#cutOff.abort();
     await Promise.allSettled([...this.#polls]);
     return this.#buffer.splice(0);

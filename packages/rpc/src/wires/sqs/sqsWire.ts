@@ -45,9 +45,10 @@ export interface SqsWireOptions {
    */
   readonly listenersTtlMs?: number;
   /**
-   * Lease of a received call (default 10 s; a running call's lease is extended by the daemon). It is
-   * also how long a call stays hidden when a stopping daemon's cut-off long poll had received it:
-   * then it is served by the next daemon after this long, if its deadline allows.
+   * Lease of a received call (default 10 s; a running call's lease is extended by the daemon). With
+   * `sqs.waitForPollsAtStop` off, it is also how long a call stays hidden when a stopping daemon's
+   * cut-off long poll had received it: then it is served by the next daemon after this long, if its
+   * deadline allows.
    */
   readonly callLeaseSeconds?: number;
   readonly logger?: SqsWireLogger;
