@@ -1,8 +1,7 @@
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SqsConfig, SqsTransport } from '@switchyard/sqs';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createQueue, sendRaw, sqsClient, sqsServers } from './support.js';
+import { createQueue, receiveAll, sendRaw, sqsClient, sqsServers } from './support.js';
 
 const silent = pino({ level: 'silent' });
 /** Longer than anything here waits: a message hidden for it is plainly hidden. */
@@ -46,21 +45,17 @@ for (const server of sqsServers)
       return queueUrl;
     }
 
-    const receiveOnce = async (client: SQSClient, queueUrl: string): Promise<string[]> => {
-      const { Messages = [] } = await client.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
-      );
-      return Messages.map((message) => message.Body ?? '');
-    };
+    /** The bodies on the queue now, read for up to `ms` (one 1-second poll, then more until `ms`). */
+    const bodies = async (queueUrl: string, ms: number): Promise<string[]> =>
+      (await receiveAll(admin, queueUrl, 1, ms)).map((message) => message.Body ?? '');
 
     it('waiting for the poll (the default): the message is back on the queue as the close returns', async () => {
       const queueUrl = await stopWhileAMessageArrives(true, 'arrived while stopping');
-      expect(await receiveOnce(admin, queueUrl)).toEqual(['arrived while stopping']);
+      expect(await bodies(queueUrl, 1000)).toEqual(['arrived while stopping']);
     });
 
     it('waitForPollsAtStop=false: the cut-off poll still leased the message, hidden for its lease', async () => {
       const queueUrl = await stopWhileAMessageArrives(false, 'leased to a dead poll');
-      expect(await receiveOnce(admin, queueUrl)).toEqual([]);
-      expect(await receiveOnce(admin, queueUrl)).toEqual([]);
+      expect(await bodies(queueUrl, 2000)).toEqual([]);
     });
   });

@@ -9,11 +9,6 @@ export interface PollerOptions {
   readonly pollers: number;
   /** Most messages one ReceiveMessage asks for (SQS allows 1–10). */
   readonly perCall: number;
-  /**
-   * At `drain`, let the polls in flight end on their own (at most `waitTimeSeconds`) instead of
-   * cutting them off: see `drain`.
-   */
-  readonly waitForPollsAtStop: boolean;
   /** Takes messages that arrive after a `take` was aborted (the daemon stops): nobody will take them. */
   readonly handBack: (messages: Message[]) => void;
 }
@@ -27,7 +22,7 @@ const ANSWER_GRACE_MS = 5000;
  * waiting, so a full daemon never receives (backpressure); a poll still running when `take` returns
  * keeps its messages for the next `take`. When a `take`'s signal aborts (the daemon stops), what is
  * buffered and what the polls still in flight bring goes to `handBack` as it arrives. Those polls are
- * not cut off then, nor by default at `drain` (close): see `drain`.
+ * not cut off then; at `drain` (close), see there.
  */
 export class SqsPoller {
   #buffer: Message[] = [];
@@ -40,7 +35,7 @@ export class SqsPoller {
   #error: Error | undefined;
   /** Set while no `take` will come: arrivals go to `handBack`. */
   #handingBack = false;
-  /** Cuts off the polls in flight at close, when `waitForPollsAtStop` is off or a poll overstays. */
+  /** Cuts off the polls in flight at close, unless `drain` waits for them (and they do not overstay). */
   readonly #cutOff = new AbortController();
 
   constructor(
@@ -90,17 +85,17 @@ export class SqsPoller {
 
   /**
    * At close: returns every message received but not taken, once the polls in flight have ended.
-   * By default (`waitForPollsAtStop`) it waits for them, at most `waitTimeSeconds`: SQS does not
+   * With `waitForPolls` (`sqs.waitForPollsAtStop`, the default) it waits for them, at most
+   * `waitTimeSeconds`: SQS does not
    * notice a poll the client gave up on, so a cut-off poll stays open on the server for the rest of
    * its wait and leases whatever arrives meanwhile to nobody, hidden for a whole visibility timeout
    * (on AWS as on ElasticMQ and fauxqs). Waiting, each such message is handed back instead, visible
    * at once to the next consumer: a restarted service's first calls and messages are not held up.
-   * With the option off the polls are cut off at once (a prompt close; such messages are late, never
-   * lost).
+   * Without it the polls are cut off at once (a prompt close; such messages are late, never lost).
    */
-  async drain(): Promise<Message[]> {
+  async drain(waitForPolls: boolean): Promise<Message[]> {
     this.#handingBack = true;
-    if (this.options.waitForPollsAtStop && this.#polls.size > 0) {
+    if (waitForPolls && this.#polls.size > 0) {
       const overstayed = setTimeout(
         () => this.#cutOff.abort(),
         this.options.waitTimeSeconds * 1000 + ANSWER_GRACE_MS,

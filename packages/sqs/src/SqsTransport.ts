@@ -190,13 +190,14 @@ export class SqsTransport implements Transport {
 
   async close(): Promise<void> {
     const polls = this.#poller?.pollsInFlight ?? 0;
-    if (polls > 0 && this.config.waitForPollsAtStop)
+    const waitForPolls = this.config.waitForPollsAtStop;
+    if (polls > 0 && waitForPolls)
       this.logger.info(
         { pollsInFlight: polls, waitTimeSeconds: this.config.waitTimeSeconds },
         `stopping: letting ${polls} long poll(s) end (at most ${this.config.waitTimeSeconds} s) so that ` +
           'what they receive goes back to the queue at once; sqs.waitForPollsAtStop=false stops without waiting',
       );
-    this.#release((await this.#poller?.drain()) ?? []);
+    this.#release((await this.#poller?.drain(waitForPolls)) ?? []);
     await Promise.all([this.#deletes.flush(), this.#visibility.flush()]);
     await Promise.allSettled(this.#releases);
     await this.releaseClient();
@@ -252,7 +253,6 @@ export class SqsTransport implements Transport {
       visibilityTimeoutSeconds: visibility,
       pollers: this.config.pollers,
       perCall: Math.min(MAX_PER_RECEIVE, this.batchSize),
-      waitForPollsAtStop: this.config.waitForPollsAtStop,
       handBack: (messages) => this.#release(messages),
     });
     return this.#poller;
